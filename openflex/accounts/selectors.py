@@ -1,0 +1,75 @@
+"""Reads about people, their groups, rights and scope."""
+
+from collections.abc import Iterable
+
+from django.db.models import Count, Q, QuerySet
+
+from .models import PointOfSale, User, UserGroup, UserGroupType
+
+_CACHE_ATTR = "_openflex_group_types"
+
+
+def user_group_types(user) -> frozenset[str]:
+    """The types of the user groups the user belongs to (one query, cached on the user)."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is None:
+        cached = frozenset(
+            UserGroup.objects.filter(user=user).values_list("type", flat=True).distinct()
+        )
+        setattr(user, _CACHE_ATTR, cached)
+    return cached
+
+
+def user_has_type(user, *types: str) -> bool:
+    return bool(user_group_types(user).intersection(types))
+
+
+def user_is_platform_admin(user) -> bool:
+    return bool(getattr(user, "is_superuser", False)) or user_has_type(user, UserGroupType.ADMIN)
+
+
+def points_of_sale_for_user(user) -> QuerySet[PointOfSale]:
+    """The points of sale whose data the user may see: all for administrators."""
+    qs = PointOfSale.objects.select_related("entity")
+    if user_is_platform_admin(user):
+        return qs
+    return qs.filter(users=user)
+
+
+def user_list(*, search: str = "", group_type: str = "", state: str = "") -> QuerySet[User]:
+    qs = User.objects.prefetch_related("groups__usergroup", "points_of_sale").order_by("last_name", "first_name", "pk")
+    if search:
+        qs = qs.filter(
+            Q(email__icontains=search)
+            | Q(last_name__icontains=search)
+            | Q(first_name__icontains=search)
+        )
+    if group_type:
+        qs = qs.filter(groups__usergroup__type=group_type).distinct()
+    if state == "active":
+        qs = qs.filter(is_active=True)
+    elif state == "inactive":
+        qs = qs.filter(is_active=False)
+    elif state == "pending":  # created, password not chosen yet (unusable password)
+        qs = qs.filter(is_active=True, password__startswith="!")
+    return qs
+
+
+def user_group_list() -> QuerySet[UserGroup]:
+    return UserGroup.objects.annotate(member_count=Count("user")).prefetch_related("permissions")
+
+
+def users_with_types(types: Iterable[str]) -> QuerySet[User]:
+    return User.objects.filter(is_active=True, groups__usergroup__type__in=list(types)).distinct()
+
+
+def users_with_right(codename: str, *, points_of_sale: Iterable[int] | None = None):
+    """Active users holding ``accounts.<codename>`` directly or through a group."""
+    qs = User.objects.filter(is_active=True).filter(
+        Q(user_permissions__codename=codename) | Q(groups__permissions__codename=codename)
+    )
+    if points_of_sale is not None:
+        qs = qs.filter(points_of_sale__in=list(points_of_sale))
+    return qs.distinct()

@@ -1,0 +1,96 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from django_fsm import TransitionNotAllowed
+
+from openflex.accounts.models import Entity, PhysicalSite, PointOfSale
+from openflex.accounts.permissions import admin_required
+from openflex.notifications import selectors as notification_selectors
+from openflex.notifications import services as notification_services
+from openflex.notifications.models import OutboundEmail
+
+from .forms import PhysicalSiteForm, PointOfSaleForm
+from .sections import sections_for_user
+
+
+@admin_required
+def index(request: HttpRequest) -> HttpResponse:
+    return render(request, "configuration/index.html", {"sections": sections_for_user(request.user)})
+
+
+@admin_required
+def organisation(request: HttpRequest) -> HttpResponse:
+    entities = Entity.objects.select_related("group").prefetch_related(
+        Prefetch(
+            "points_of_sale",
+            queryset=PointOfSale.objects.select_related("transfer_manager").prefetch_related(
+                "physical_sites"
+            ),
+        )
+    )
+    return render(request, "configuration/organisation.html", {"entities": entities})
+
+
+@admin_required
+@require_http_methods(["GET", "POST"])
+def point_of_sale_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    pos = get_object_or_404(PointOfSale.objects.select_related("entity"), pk=pk)
+    form = PointOfSaleForm(request.POST or None, instance=pos)
+    site_form = PhysicalSiteForm(request.POST or None if request.POST.get("action") == "site" else None)
+    if request.method == "POST":
+        if request.POST.get("action") == "site":
+            if site_form.is_valid():
+                try:
+                    with transaction.atomic():
+                        PhysicalSite.objects.create(point_of_sale=pos, **site_form.cleaned_data)
+                except IntegrityError:
+                    site_form.add_error("name", _("Ce point de vente a déjà un site de ce nom."))
+                else:
+                    messages.success(request, _("Site ajouté."))
+                    return redirect("configuration:point_of_sale_edit", pk=pos.pk)
+            form = PointOfSaleForm(instance=pos)
+        elif form.is_valid():
+            form.save()
+            messages.success(request, _("Point de vente enregistré."))
+            return redirect("configuration:organisation")
+    status = 400 if (form.errors or site_form.errors) else 200
+    context = {"form": form, "site_form": site_form, "pos": pos, "sites": pos.physical_sites.all()}
+    return render(request, "configuration/point_of_sale_form.html", context, status=status)
+
+
+@admin_required
+def email_list(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()
+    status = request.GET.get("status", "")
+    if status not in OutboundEmail.Status.values:
+        status = ""
+    qs = notification_selectors.outbound_email_list(search=q, status=status)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    context = {"page": page, "q": q, "status": status, "statuses": OutboundEmail.Status.choices}
+    return render(request, "configuration/email_list.html", context)
+
+
+@admin_required
+def email_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    email = get_object_or_404(OutboundEmail, pk=pk)
+    return render(request, "configuration/email_detail.html", {"email": email})
+
+
+@admin_required
+@require_POST
+def email_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    email = get_object_or_404(OutboundEmail, pk=pk)
+    try:
+        notification_services.email_retry(email_id=email.pk)
+    except TransitionNotAllowed:
+        messages.error(
+            request, _("Cet email ne peut pas être renvoyé (%s).") % email.get_status_display()
+        )
+    else:
+        messages.success(request, _("Email remis en file d'envoi."))
+    return redirect("configuration:email_detail", pk=email.pk)

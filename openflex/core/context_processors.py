@@ -1,0 +1,32 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from openflex.accounts.selectors import user_is_platform_admin
+
+# The main navigation of the header: (label, url name, section key).
+NAVIGATION = [
+    (_("Accueil"), "home:index", "home"),
+    (_("Véhicules"), "vehicles:list", "vehicles"),
+    (_("Opportunités"), "opportunities:index", "opportunities"),
+    (_("Clients"), "opportunities:customers", "customers"),
+    (_("Leads"), "leads:index", "leads"),
+    (_("Paiements"), "payments:index", "payments"),
+]
+
+
+def navigation(request):
+    """The header's menu entries, with the current one marked (no query)."""
+    if not getattr(request, "user", None) or not request.user.is_authenticated:
+        return {}
+    path = request.path
+    items = []
+    for label, url_name, key in NAVIGATION:
+        url = reverse(url_name)
+        current = path == url if url == "/" else path.startswith(url)
+        items.append({"label": label, "url": url, "key": key, "current": current})
+    user = request.user
+    # Callables: the template evaluates them only where the user menu needs them.
+    return {
+        "nav_items": items,
+        "can_configure": lambda: user_is_platform_admin(user),
+    }

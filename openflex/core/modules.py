@@ -1,0 +1,19 @@
+"""Landing pages of the modules that have not been built yet.
+
+Each says plainly that the module is not available yet, so that the header's
+navigation never leads to an error page. A module replaces its entry by its own
+urls when it is built.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+
+def module_pending(title: str):
+    @login_required
+    @require_GET
+    def view(request):
+        return render(request, "core/module_pending.html", {"title": title})
+
+    return view

@@ -1,0 +1,89 @@
+"""In-app notifications and the record of every email sent (ORG-6)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, FSMModelMixin, transition
+
+
+class Notification(models.Model):
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(_("type"), max_length=64)
+    title = models.CharField(_("titre"), max_length=200)
+    body = models.TextField(_("message"), blank=True)
+    url = models.CharField(_("lien"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("créée le"), default=timezone.now)
+    read_at = models.DateTimeField(_("lue le"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at"], name="notif_recipient_recent"),
+            models.Index(
+                fields=["recipient"],
+                condition=models.Q(read_at__isnull=True),
+                name="notif_recipient_unread",
+            ),
+        ]
+        verbose_name = _("notification")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class OutboundEmail(FSMModelMixin, models.Model):
+    """One email the product sent or will send: rendered once, delivered by a task."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("En file d'attente")
+        SENT = "sent", _("Envoyé")
+        FAILED = "failed", _("En erreur")
+
+    to = models.EmailField(_("destinataire"))
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    kind = models.CharField(_("type"), max_length=64)
+    subject = models.CharField(_("objet"), max_length=255)
+    body_text = models.TextField()
+    body_html = models.TextField()
+    attachments = models.JSONField(
+        default=list, blank=True, help_text="[{filename, path, mimetype}] under MEDIA_ROOT"
+    )
+    status = FSMField(_("statut"), default=Status.QUEUED, choices=Status.choices, protected=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now)
+    sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["-created_at"], name="email_recent"),
+            models.Index(fields=["status", "created_at"], name="email_status_created"),
+            models.Index(fields=["kind", "-created_at"], name="email_kind_recent"),
+        ]
+        verbose_name = _("email envoyé")
+        verbose_name_plural = _("emails envoyés")
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {self.to}"
+
+    @transition(field=status, source=Status.QUEUED, target=Status.SENT)
+    def mark_sent(self) -> None:
+        pass
+
+    @transition(field=status, source=Status.QUEUED, target=Status.FAILED)
+    def mark_failed(self) -> None:
+        pass
+
+    @transition(field=status, source=Status.FAILED, target=Status.QUEUED)
+    def requeue(self) -> None:
+        pass
