@@ -1,0 +1,97 @@
+# OpenFlex — the two commands of the README are `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+
+# The three processes of the application. docker-compose.yml runs exactly these
+# command lines (tests/core/test_project_layout.py keeps them identical).
+WEB_CMD := gunicorn openflex.wsgi:application --config openflex/gunicorn.conf.py
+WORKER_CMD := celery -A openflex worker --loglevel=INFO --concurrency=2
+BEAT_CMD := celery -A openflex beat --loglevel=INFO
+
+.PHONY: help install install-dev run web worker beat test lint format check-services chromium bench deploy-check clean
+
+help:
+	@echo "make run    — install, migrate, load the demo data and serve http://127.0.0.1:8000 with worker and beat"
+	@echo "make test   — lint and the whole test suite on PostgreSQL and Redis"
+	@echo "make bench  — benchmarks at --scale 100000 on PostgreSQL, figures in var/bench/latest.json"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	@touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[dev]'
+	@touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+# Development: SQLite under var/ and kombu's filesystem broker unless DATABASE_URL /
+# REDIS_URL are set. Ctrl-C stops the three processes.
+run: export DJANGO_DEBUG ?= 1
+run: install
+	@mkdir -p var
+	$(MANAGE) migrate --noinput
+	$(MANAGE) seed_demo
+	@echo ""
+	@echo "  OpenFlex:  http://127.0.0.1:8000"
+	@echo "  Demo logins (password: openflex-demo):"
+	@for t in admin directeur chef-des-ventes vendeur secretaire gestionnaire-parc valideur-reprises; do echo "    $$t@demo.openflex.test"; done
+	@echo "  Emails sent in development: var/emails/ and Paramètres > Emails envoyés"
+	@echo "  Ctrl-C stops the web server, the Celery worker and Celery beat."
+	@echo ""
+	@export PATH="$(CURDIR)/$(BIN):$$PATH"; \
+	trap 'trap - INT TERM EXIT; kill 0 2>/dev/null' INT TERM EXIT; \
+	$(WORKER_CMD) & $(BEAT_CMD) & $(WEB_CMD) & \
+	wait -n; echo "a process stopped: stopping the others"
+
+web: install
+	$(BIN)/$(WEB_CMD)
+worker: install
+	$(BIN)/$(WORKER_CMD)
+beat: install
+	$(BIN)/$(BEAT_CMD)
+
+# Tests run against real PostgreSQL and Redis (DATABASE_URL / REDIS_URL, standard
+# local ports by default) and drive Debian's Chromium for the browser tests.
+test: install-dev chromium check-services lint
+	DJANGO_SETTINGS_MODULE=openflex.settings.test $(BIN)/pytest -n auto --dist loadgroup
+
+check-services: install-dev
+	@DJANGO_SETTINGS_MODULE=openflex.settings.test $(MANAGE) check_services
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+chromium:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    echo "Installing Debian's chromium for the browser tests…"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "Chromium is missing: run 'sudo apt-get install chromium' (browser tests need /usr/bin/chromium)."; exit 1; \
+	  fi; \
+	fi
+
+# Benchmarks: PostgreSQL database openflex_bench (override with BENCH_DATABASE_URL).
+bench: install-dev check-services
+	DJANGO_SETTINGS_MODULE=openflex.settings.bench $(MANAGE) bench --scale 100000
+
+deploy-check: install
+	DJANGO_SETTINGS_MODULE=openflex.settings.production DJANGO_SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
+	DJANGO_ALLOWED_HOSTS=openflex.example.com $(MANAGE) check --deploy --fail-level WARNING
+
+clean:
+	rm -rf var/openflex.sqlite3* var/celery var/celerybeat-schedule* var/emails
