@@ -8,19 +8,55 @@ DEMO_PASSWORD = "openflex-demo"  # noqa: S105 — demo data only, documented in 
 DEMO_DOMAIN = "demo.openflex.test"
 
 ENTITIES = [
-    (45, "Horizon Automobiles Lyon", [
-        (61, "Horizon Lyon Gerland", "69007", "Lyon", ["Gerland — Showroom", "Gerland — Parc VO"]),
-        (62, "Horizon Villeurbanne", "69100", "Villeurbanne", ["Villeurbanne — Atelier", "Villeurbanne — Parc"]),
-    ]),
-    (46, "Horizon Automobiles Grenoble", [
-        (63, "Horizon Grenoble Centre", "38000", "Grenoble", ["Grenoble — Showroom", "Grenoble — Parc VN"]),
-        (64, "Horizon Échirolles", "38130", "Échirolles", ["Échirolles — Parc", "Échirolles — Préparation"]),
-    ]),
+    (
+        45,
+        "Horizon Automobiles Lyon",
+        [
+            (
+                61,
+                "Horizon Lyon Gerland",
+                "69007",
+                "Lyon",
+                ["Gerland — Showroom", "Gerland — Parc VO"],
+            ),
+            (
+                62,
+                "Horizon Villeurbanne",
+                "69100",
+                "Villeurbanne",
+                ["Villeurbanne — Atelier", "Villeurbanne — Parc"],
+            ),
+        ],
+    ),
+    (
+        46,
+        "Horizon Automobiles Grenoble",
+        [
+            (
+                63,
+                "Horizon Grenoble Centre",
+                "38000",
+                "Grenoble",
+                ["Grenoble — Showroom", "Grenoble — Parc VN"],
+            ),
+            (
+                64,
+                "Horizon Échirolles",
+                "38130",
+                "Échirolles",
+                ["Échirolles — Parc", "Échirolles — Préparation"],
+            ),
+        ],
+    ),
 ]
 
 ALL_RIGHTS = [
-    "manage_accounts", "change_vehicle_configuration", "access_vn",
-    "validate_orders", "validate_tradeins", "validate_transfers",
+    "manage_accounts",
+    "change_vehicle_configuration",
+    "access_vn",
+    "validate_orders",
+    "validate_tradeins",
+    "validate_transfers",
 ]
 GROUPS = {
     UserGroupType.ADMIN: ("Administrateurs", ALL_RIGHTS),
@@ -29,12 +65,14 @@ GROUPS = {
         ["access_vn", "validate_orders", "validate_tradeins", "validate_transfers"],
     ),
     UserGroupType.SALES_MANAGER: (
-        "Chefs des ventes", ["access_vn", "validate_orders", "validate_transfers"]
+        "Chefs des ventes",
+        ["access_vn", "validate_orders", "validate_transfers"],
     ),
     UserGroupType.SALESPERSON: ("Vendeurs", ["access_vn"]),
     UserGroupType.SECRETARY: ("Secrétariat", []),
     UserGroupType.FLEET_MANAGER: (
-        "Gestionnaires de parc", ["change_vehicle_configuration", "access_vn", "validate_transfers"]
+        "Gestionnaires de parc",
+        ["change_vehicle_configuration", "access_vn", "validate_transfers"],
     ),
     UserGroupType.TRADEIN_VALIDATOR: ("Valideurs de reprises", ["validate_tradeins"]),
 }
@@ -77,11 +115,15 @@ def seed(*, scale: int = 0, log=print) -> None:
 
     perms = {
         p.codename: p
-        for p in Permission.objects.filter(content_type__app_label="accounts", codename__in=ALL_RIGHTS)
+        for p in Permission.objects.filter(
+            content_type__app_label="accounts", codename__in=ALL_RIGHTS
+        )
     }
     users = {}
     for group_type, (group_name, rights) in GROUPS.items():
-        user_group, _ = UserGroup.objects.get_or_create(name=group_name, defaults={"type": group_type})
+        user_group, _ = UserGroup.objects.get_or_create(
+            name=group_name, defaults={"type": group_type}
+        )
         user_group.permissions.set([perms[r] for r in rights])
         first, last = PEOPLE[group_type]
         user = User.objects.filter(email=demo_email(group_type)).first()
@@ -104,6 +146,8 @@ def seed(*, scale: int = 0, log=print) -> None:
 
     for pos in all_pos:
         if pos.transfer_manager_id is None:
-            manager = users[UserGroupType.SALES_MANAGER if pos.code in (61, 62) else UserGroupType.DIRECTOR]
+            manager = users[
+                UserGroupType.SALES_MANAGER if pos.code in (61, 62) else UserGroupType.DIRECTOR
+            ]
             pos.transfer_manager = manager
             pos.save(update_fields=["transfer_manager"])

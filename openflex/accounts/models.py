@@ -208,3 +208,6 @@ class SecurityCode(models.Model):
     class Meta:
         indexes = [models.Index(fields=["user", "purpose", "-created_at"])]
         verbose_name = _("code de sécurité")
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} — {self.user_id}"

@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db.models import Count, Q, QuerySet
 
 from .models import PointOfSale, User, UserGroup, UserGroupType
@@ -39,7 +40,9 @@ def points_of_sale_for_user(user) -> QuerySet[PointOfSale]:
 
 
 def user_list(*, search: str = "", group_type: str = "", state: str = "") -> QuerySet[User]:
-    qs = User.objects.prefetch_related("groups__usergroup", "points_of_sale").order_by("last_name", "first_name", "pk")
+    qs = User.objects.prefetch_related("groups__usergroup", "points_of_sale").order_by(
+        "last_name", "first_name", "pk"
+    )
     if search:
         qs = qs.filter(
             Q(email__icontains=search)
@@ -53,7 +56,7 @@ def user_list(*, search: str = "", group_type: str = "", state: str = "") -> Que
     elif state == "inactive":
         qs = qs.filter(is_active=False)
     elif state == "pending":  # created, password not chosen yet (unusable password)
-        qs = qs.filter(is_active=True, password__startswith="!")
+        qs = qs.filter(is_active=True, password__startswith=UNUSABLE_PASSWORD_PREFIX)
     return qs
 
 

@@ -288,15 +288,11 @@ def email_change_confirm(*, user: User, code: str) -> User:
         if pending.expires_at <= timezone.now():
             raise ValidationError({"code": _("Ce code a expiré : demandez-en un nouveau.")})
         if pending.attempts >= settings.SECURITY_CODE_MAX_ATTEMPTS:
-            raise ValidationError(
-                {"code": _("Trop de tentatives : demandez un nouveau code.")}
-            )
+            raise ValidationError({"code": _("Trop de tentatives : demandez un nouveau code.")})
         valid = hmac.compare_digest(pending.code_hash, _hash_code(pending.pk, code))
         if valid:
             if User.objects.filter(email__iexact=pending.new_email).exclude(pk=user.pk).exists():
-                raise ValidationError(
-                    {"code": _("Cette adresse est déjà utilisée par un compte.")}
-                )
+                raise ValidationError({"code": _("Cette adresse est déjà utilisée par un compte.")})
             pending.used_at = timezone.now()
             pending.save(update_fields=["used_at"])
             user.email = pending.new_email
@@ -305,7 +301,9 @@ def email_change_confirm(*, user: User, code: str) -> User:
         SecurityCode.objects.filter(pk=pending.pk).update(attempts=F("attempts") + 1)
         left = settings.SECURITY_CODE_MAX_ATTEMPTS - pending.attempts - 1
     if left <= 0:
-        raise ValidationError({"code": _("Code incorrect. Trop de tentatives : demandez un nouveau code.")})
+        raise ValidationError(
+            {"code": _("Code incorrect. Trop de tentatives : demandez un nouveau code.")}
+        )
     raise ValidationError(
         {"code": _("Code incorrect. Il vous reste %(left)s tentative(s).") % {"left": left}}
     )

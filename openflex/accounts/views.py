@@ -64,7 +64,9 @@ def profile(request: HttpRequest) -> HttpResponse:
     if action == "profile" and profile_form.is_valid():
         changed = services.profile_update(user=user, **profile_form.cleaned_data)
         if changed:
-            messages.success(request, _("Profil enregistré. Un email de confirmation vous a été envoyé."))
+            messages.success(
+                request, _("Profil enregistré. Un email de confirmation vous a été envoyé.")
+            )
         return redirect("accounts:profile")
     if action == "email" and email_form.is_valid():
         try:
@@ -74,7 +76,10 @@ def profile(request: HttpRequest) -> HttpResponse:
         else:
             messages.info(
                 request,
-                _("Un code de sécurité a été envoyé à la nouvelle adresse. Il est valable 15 minutes."),
+                _(
+                    "Un code de sécurité a été envoyé à la nouvelle adresse. "
+                    "Il est valable 15 minutes."
+                ),
             )
             return redirect("accounts:profile")
     if action == "code" and code_form.is_valid():
@@ -133,7 +138,9 @@ def user_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("Compte créé : une invitation a été envoyée à %s.") % user.email)
+            messages.success(
+                request, _("Compte créé : une invitation a été envoyée à %s.") % user.email
+            )
             return redirect("accounts:user_list")
     return render(
         request, "accounts/user_form.html", {"form": form}, status=400 if form.errors else 200
@@ -172,9 +179,7 @@ def user_set_active(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(
-            request, _("Compte réactivé.") if active else _("Compte désactivé.")
-        )
+        messages.success(request, _("Compte réactivé.") if active else _("Compte désactivé."))
     return redirect("accounts:user_edit", pk=account.pk)
 
 

@@ -20,7 +20,9 @@ from .sections import sections_for_user
 
 @admin_required
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "configuration/index.html", {"sections": sections_for_user(request.user)})
+    return render(
+        request, "configuration/index.html", {"sections": sections_for_user(request.user)}
+    )
 
 
 @admin_required
@@ -41,7 +43,9 @@ def organisation(request: HttpRequest) -> HttpResponse:
 def point_of_sale_edit(request: HttpRequest, pk: int) -> HttpResponse:
     pos = get_object_or_404(PointOfSale.objects.select_related("entity"), pk=pk)
     form = PointOfSaleForm(request.POST or None, instance=pos)
-    site_form = PhysicalSiteForm(request.POST or None if request.POST.get("action") == "site" else None)
+    site_form = PhysicalSiteForm(
+        request.POST or None if request.POST.get("action") == "site" else None
+    )
     if request.method == "POST":
         if request.POST.get("action") == "site":
             if site_form.is_valid():

@@ -10,7 +10,9 @@ os.environ.setdefault("DJANGO_DEBUG", "0")
 os.environ.setdefault("DJANGO_SECRET_KEY", "openflex-test-secret-key-not-for-production")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/openflex")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
-os.environ.setdefault("OPENFLEX_FIELD_ENCRYPTION_KEY", "dGVzdC1rZXktZm9yLW9wZW5mbGV4LXRlc3RzLW9ubHk=")
+os.environ.setdefault(
+    "OPENFLEX_FIELD_ENCRYPTION_KEY", "dGVzdC1rZXktZm9yLW9wZW5mbGV4LXRlc3RzLW9ubHk="
+)
 
 from .base import *  # noqa: E402, F403
 

@@ -50,3 +50,12 @@ def query_replace(context, **kwargs) -> str:
         else:
             params[key] = value
     return params.urlencode()
+
+
+@register.filter
+def field_label(form, name: str) -> str:
+    """The label of ``form[name]`` (error summaries name the field as the user sees it)."""
+    try:
+        return form[name].label
+    except KeyError:
+        return name

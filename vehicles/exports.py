@@ -1,0 +1,64 @@
+"""XLSX export of the stock list (V-6): write-only openpyxl, constant memory, streamed."""
+
+import tempfile
+from collections.abc import Iterator
+
+from django.db.models import QuerySet
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from .columns import Column, RowContext, needed_fields
+
+CHUNK = 2000
+MONEY_FORMAT = '#,##0.00\\ "€"'
+
+
+def write_stock_xlsx(queryset: QuerySet, columns: list[Column], ctx: RowContext, fileobj) -> int:
+    """Write every row of ``queryset`` to ``fileobj``; returns the number of rows."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title="Stock")
+    for index, column in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    sheet.freeze_panes = "B2"
+    bold = Font(bold=True)
+    header = []
+    for column in columns:
+        cell = WriteOnlyCell(sheet, value=str(column.label))
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+
+    money_columns = {i for i, c in enumerate(columns) if c.money}
+    count = 0
+    rows = queryset.values(*needed_fields(columns)).iterator(chunk_size=CHUNK)
+    for row in rows:
+        values = [column.value(row, ctx) for column in columns]
+        if money_columns:
+            for i in money_columns:
+                if values[i] is not None:
+                    cell = WriteOnlyCell(sheet, value=values[i])
+                    cell.number_format = MONEY_FORMAT
+                    values[i] = cell
+        sheet.append(values)
+        count += 1
+    workbook.save(fileobj)
+    return count
+
+
+def stream_file(fileobj, block: int = 64 * 1024) -> Iterator[bytes]:
+    try:
+        fileobj.seek(0)
+        while chunk := fileobj.read(block):
+            yield chunk
+    finally:
+        fileobj.close()
+
+
+def stock_xlsx_tempfile(queryset: QuerySet, columns: list[Column], ctx: RowContext):
+    """The workbook in a spooled temporary file (on disk beyond 4 MB), rewound."""
+    fileobj = tempfile.SpooledTemporaryFile(max_size=4 * 1024 * 1024)  # noqa: SIM115
+    write_stock_xlsx(queryset, columns, ctx, fileobj)
+    fileobj.seek(0)
+    return fileobj

@@ -1,0 +1,165 @@
+"""The stock list's filters (V-4) with django-filter; reused by other lists of vehicles."""
+
+from datetime import timedelta
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from openflex.accounts.models import PhysicalSite
+from openflex.accounts.selectors import points_of_sale_for_user
+
+from .columns import DEFAULT_SORT, SORTS
+from .models import Destination, Energy, Genre, LifelineStatus, Parc, ReservationKind
+
+NO_RESERVATION = "aucune"
+RESERVATION_CHOICES = [(NO_RESERVATION, _("Non réservé"))] + [
+    (value, label) for value, label in ReservationKind.choices if value
+]
+PER_PAGE_CHOICES = [(10, "10"), (25, "25"), (50, "50"), (100, "100")]
+
+
+def _days_ago_start(days: int):
+    """The start of the local day ``days`` days ago."""
+    day = timezone.localdate() - timedelta(days=days)
+    return timezone.make_aware(timezone.datetime.combine(day, timezone.datetime.min.time()))
+
+
+class SortFilter(django_filters.ChoiceFilter):
+    """``sort=<column>`` or ``sort=-<column>``, with a tie-breaker for stable pages."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("choices", [(k, k) for k in SORTS])
+        kwargs.setdefault("empty_label", None)
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        return qs.order_by(*SORTS.get(value or DEFAULT_SORT, SORTS[DEFAULT_SORT]))
+
+
+class VehicleFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Recherche"),
+        method="filter_search",
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "placeholder": _("Marque, modèle, immatriculation, n° interne, VIN"),
+            }
+        ),
+    )
+    parc = django_filters.MultipleChoiceFilter(
+        label=_("Type (parc)"), choices=Parc.choices, widget=forms.CheckboxSelectMultiple
+    )
+    genre = django_filters.MultipleChoiceFilter(
+        label=_("Genre"), choices=Genre.choices, widget=forms.CheckboxSelectMultiple
+    )
+    destination = django_filters.MultipleChoiceFilter(
+        label=_("Destination"), choices=Destination.choices, widget=forms.CheckboxSelectMultiple
+    )
+    status = django_filters.MultipleChoiceFilter(label=_("Statut"), choices=[])
+    point_of_sale = django_filters.ModelMultipleChoiceFilter(
+        label=_("Point de vente propriétaire"), queryset=None
+    )
+    physical_site = django_filters.ModelMultipleChoiceFilter(
+        label=_("Site de présence physique"), queryset=None
+    )
+    brand = django_filters.CharFilter(label=_("Marque"), field_name="brand", lookup_expr="iexact")
+    model = django_filters.CharFilter(label=_("Modèle"), field_name="model", lookup_expr="iexact")
+    energy = django_filters.MultipleChoiceFilter(
+        label=_("Énergie"), choices=Energy.choices, widget=forms.CheckboxSelectMultiple
+    )
+    price_min = django_filters.NumberFilter(
+        label=_("Prix min. (€)"),
+        field_name="selling_price",
+        lookup_expr="gte",
+        min_value=0,
+    )
+    price_max = django_filters.NumberFilter(
+        label=_("Prix max. (€)"),
+        field_name="selling_price",
+        lookup_expr="lte",
+        min_value=0,
+    )
+    days_min = django_filters.NumberFilter(
+        label=_("MAJ des prix : au moins (j)"), method="filter_days_min", min_value=0
+    )
+    days_max = django_filters.NumberFilter(
+        label=_("MAJ des prix : au plus (j)"), method="filter_days_max", min_value=0
+    )
+    reservation = django_filters.MultipleChoiceFilter(
+        label=_("Réservation"),
+        choices=RESERVATION_CHOICES,
+        method="filter_reservation",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    published = django_filters.ChoiceFilter(
+        label=_("Publication"),
+        choices=[("oui", _("Publié")), ("non", _("Non publié"))],
+        method="filter_published",
+        empty_label=_("Tous"),
+    )
+    sort = SortFilter(label=_("Tri"))
+
+    # Sections of the filter panel; "Gestion" gathers the management filters (V-7, V-11).
+    SECTIONS = [
+        (_("Véhicule"), ["parc", "genre", "destination", "brand", "model", "energy"]),
+        (_("Stock"), ["status", "point_of_sale", "physical_site"]),
+        (
+            _("Gestion"),
+            ["price_min", "price_max", "days_min", "days_max", "reservation", "published"],
+        ),
+    ]
+
+    def __init__(self, data=None, *args, user=None, status_choices=None, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        pos = points_of_sale_for_user(user)
+        self.filters["point_of_sale"].queryset = pos
+        self.filters["physical_site"].queryset = PhysicalSite.objects.filter(
+            point_of_sale__in=pos.values("pk")
+        )
+        self.filters["status"].extra["choices"] = status_choices or list(
+            LifelineStatus.objects.filter(is_active=True).values_list("code", "label")
+        )
+        for name in ("price_min", "price_max", "days_min", "days_max"):
+            self.filters[name].extra["error_messages"] = {
+                "min_value": _("La valeur ne peut pas être négative."),
+                "invalid": _("Saisissez un nombre."),
+            }
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if not self.form.cleaned_data.get("sort"):
+            queryset = self.filters["sort"].filter(queryset, DEFAULT_SORT)
+        return queryset
+
+    def filter_search(self, queryset, name, value):
+        """Free text on brand, model, registration, internal number and VIN (trigram index)."""
+        for term in value.lower().split()[:5]:
+            queryset = queryset.filter(search_text__contains=term)
+        return queryset
+
+    def filter_days_min(self, queryset, name, value):
+        return queryset.filter(price_reset_at__lt=_days_ago_start(int(value) - 1))
+
+    def filter_days_max(self, queryset, name, value):
+        return queryset.filter(price_reset_at__gte=_days_ago_start(int(value)))
+
+    def filter_reservation(self, queryset, name, values):
+        condition = Q()
+        for value in values:
+            condition |= Q(reservation_kind="" if value == NO_RESERVATION else value)
+        return queryset.filter(condition)
+
+    def filter_published(self, queryset, name, value):
+        return queryset.filter(is_published=(value == "oui"))
+
+    @property
+    def active_count(self) -> int:
+        """How many filters the user set (from the raw query, without a query)."""
+        if not self.is_bound:
+            return 0
+        names = set(self.filters) - {"sort"}
+        return sum(1 for name in names if any(v for v in self.data.getlist(name)))

@@ -1,0 +1,171 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from openflex.accounts.models import PhysicalSite, PointOfSale
+
+from .models import LifelineStatus, Vehicle
+from .services import REASON_MAX_LENGTH
+
+MONEY = {"min_value": 0, "max_digits": 12, "decimal_places": 2, "required": False}
+MONEY_ERRORS = {
+    "min_value": _("Le prix ne peut pas être négatif."),
+    "invalid": _("Saisissez un montant."),
+}
+
+
+def money_field(label):
+    return forms.DecimalField(
+        label=label,
+        error_messages=MONEY_ERRORS,
+        widget=forms.NumberInput(attrs={"step": "0.01"}),
+        **MONEY,
+    )
+
+
+class VehicleForm(forms.ModelForm):
+    """Identity of a vehicle (V-1). Prices come at creation; later through the price form."""
+
+    class Meta:
+        model = Vehicle
+        fields = [
+            "parc",
+            "genre",
+            "destination",
+            "brand",
+            "model",
+            "version",
+            "energy",
+            "colour",
+            "doors",
+            "fiscal_power",
+            "power_hp",
+            "registration",
+            "vin",
+            "internal_number",
+            "first_registration",
+            "mileage",
+            "empty_weight",
+            "from_configurator",
+            "point_of_sale",
+            "physical_site",
+        ]
+        widgets = {"first_registration": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, user=None, points_of_sale=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["point_of_sale"].queryset = points_of_sale
+        self.fields["physical_site"].queryset = PhysicalSite.objects.select_related(
+            "point_of_sale"
+        ).filter(point_of_sale__entity__in=points_of_sale.values("entity"))
+        self.fields["vin"].widget.attrs.update(
+            {"maxlength": 17, "style": "text-transform:uppercase"}
+        )
+        if self.instance.pk:
+            # The owner changes by a transfer (V-14), the type never.
+            for name in ("parc", "point_of_sale"):
+                self.fields.pop(name)
+
+    def clean_vin(self):
+        return self.cleaned_data["vin"].strip().upper()
+
+    def clean_registration(self):
+        return self.cleaned_data["registration"].strip().upper()
+
+
+class VehicleCreateForm(VehicleForm):
+    selling_price = money_field(_("Prix de vente TTC"))
+    catalogue_price = money_field(_("Prix catalogue TTC (VN/VD)"))
+
+
+class StatusChangeForm(forms.Form):
+    to = forms.ChoiceField(label=_("Nouveau statut"))
+    reason = forms.CharField(
+        label=_("Motif"),
+        required=False,
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={
+            "max_length": _("Le motif ne peut pas dépasser %(limit_value)d caractères.")
+        },
+    )
+
+    def __init__(self, *args, moves=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to"].choices = [
+            (m.status.code, f"{'← ' if m.backward else '→ '}{m.status.label}") for m in moves
+        ]
+
+
+class PriceForm(forms.Form):
+    selling_price = money_field(_("Prix de vente TTC"))
+    catalogue_price = money_field(_("Prix catalogue TTC"))
+    discount = money_field(_("Remise TTC"))
+    staff_price = money_field(_("Prix collaborateur TTC"))
+
+    def __init__(self, *args, vehicle=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if vehicle is not None and not vehicle.has_catalogue:
+            del self.fields["catalogue_price"]
+            del self.fields["discount"]
+
+
+class OptionForm(forms.Form):
+    label = forms.CharField(label=_("Option"), max_length=160)
+    price = money_field(_("Prix TTC"))
+
+    def clean_price(self):
+        return self.cleaned_data["price"] or 0
+
+
+class TransferForm(forms.Form):
+    to_point_of_sale = forms.ModelChoiceField(
+        label=_("Vers le point de vente"), queryset=PointOfSale.objects.none()
+    )
+    reason = forms.CharField(label=_("Motif"), required=False, max_length=REASON_MAX_LENGTH)
+
+    def __init__(self, *args, vehicle=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if vehicle is not None:
+            self.fields["to_point_of_sale"].queryset = PointOfSale.objects.exclude(
+                pk=vehicle.point_of_sale_id
+            )
+
+
+class DecisionForm(forms.Form):
+    reason = forms.CharField(label=_("Motif"), required=False, max_length=REASON_MAX_LENGTH)
+
+
+class AuctionForm(forms.Form):
+    starts_at = forms.DateTimeField(
+        label=_("Début"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    ends_at = forms.DateTimeField(
+        label=_("Fin"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    reserve_price = money_field(_("Prix de réserve"))
+
+
+class AuctionCloseForm(forms.Form):
+    winning_bid = money_field(_("Enchère gagnante"))
+    winner = forms.CharField(label=_("Acquéreur"), max_length=160, required=False)
+
+
+class SavedSearchForm(forms.Form):
+    name = forms.CharField(label=_("Nom de la recherche"), max_length=80)
+    is_default = forms.BooleanField(label=_("Recherche par défaut"), required=False)
+
+
+class LifelineStatusForm(forms.Form):
+    label = forms.CharField(label=_("Libellé"), max_length=80)
+    after = forms.ModelChoiceField(
+        label=_("Après le statut"), queryset=LifelineStatus.objects.exclude(code="sortie")
+    )
+    destination = forms.ChoiceField(
+        label=_("Ligne de vie"),
+        choices=[
+            ("", _("Particulier et Professionnel")),
+            ("particulier", _("Particulier")),
+            ("professionnel", _("Professionnel")),
+        ],
+        required=False,
+    )

@@ -1,0 +1,85 @@
+"""Reads on the stock, scoped to what the user may see."""
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from openflex.accounts.selectors import points_of_sale_for_user, user_is_platform_admin
+
+from .models import (
+    LifelineStatus,
+    OwnershipTransfer,
+    Parc,
+    PriceChange,
+    Vehicle,
+    VehicleEvent,
+    VehicleStatusChange,
+)
+
+
+def vehicle_queryset_for_user(user) -> QuerySet[Vehicle]:
+    """Vehicles of the user's points of sale; VN only with the VN right (ORG-3)."""
+    qs = Vehicle.objects.all()
+    if not user_is_platform_admin(user):
+        qs = qs.filter(point_of_sale__in=points_of_sale_for_user(user).values("pk"))
+    if not user.has_perm("accounts.access_vn"):
+        qs = qs.exclude(parc=Parc.VN)
+    return qs
+
+
+def vehicle_get_for_user(*, user, number: int, lock: bool = False) -> Vehicle:
+    qs = vehicle_queryset_for_user(user).select_related(
+        "point_of_sale__entity", "point_of_sale__transfer_manager", "physical_site"
+    )
+    if lock:
+        qs = qs.select_for_update(of=("self",))
+    vehicle = qs.filter(pk=number).first()
+    if vehicle is None:
+        raise Http404
+    return vehicle
+
+
+def status_labels() -> dict[str, str]:
+    return dict(LifelineStatus.objects.values_list("code", "label"))
+
+
+def vehicle_status_changes(*, vehicle: Vehicle) -> QuerySet[VehicleStatusChange]:
+    return vehicle.status_changes.select_related("by").order_by("at", "pk")
+
+
+def vehicle_events(*, vehicle: Vehicle) -> QuerySet[VehicleEvent]:
+    return vehicle.events.select_related("by").order_by("-at", "-pk")
+
+
+def vehicle_price_changes(*, vehicle: Vehicle) -> QuerySet[PriceChange]:
+    return vehicle.price_changes.select_related("created_by", "decided_by")
+
+
+def price_changes_to_validate(*, user) -> QuerySet[PriceChange]:
+    return (
+        PriceChange.objects.filter(status=PriceChange.Status.TO_VALIDATE)
+        .filter(vehicle__in=vehicle_queryset_for_user(user).values("pk"))
+        .select_related("vehicle", "vehicle__point_of_sale", "created_by")
+        .order_by("created_at", "pk")
+    )
+
+
+def transfers_for_user(*, user, status: str = "") -> QuerySet[OwnershipTransfer]:
+    qs = OwnershipTransfer.objects.select_related(
+        "vehicle",
+        "from_point_of_sale__transfer_manager",
+        "to_point_of_sale",
+        "requested_by",
+        "decided_by",
+    )
+    if not user_is_platform_admin(user):
+        pos = points_of_sale_for_user(user).values("pk")
+        qs = qs.filter(from_point_of_sale__in=pos) | qs.filter(to_point_of_sale__in=pos)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-requested_at", "-pk")
+
+
+def transfers_to_decide_count(*, user) -> int:
+    return OwnershipTransfer.objects.filter(
+        status=OwnershipTransfer.Status.TO_VALIDATE, from_point_of_sale__transfer_manager=user
+    ).count()
