@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from openflex.accounts.models import PhysicalSite
 from openflex.accounts.selectors import points_of_sale_for_user
+from openflex.core.forms import PlainModelChoiceIterator
 
 from .columns import DEFAULT_SORT, SORTS
 from .models import Destination, Energy, Genre, LifelineStatus, Parc, ReservationKind
@@ -51,25 +52,34 @@ class VehicleFilter(django_filters.FilterSet):
         ),
     )
     parc = django_filters.MultipleChoiceFilter(
-        label=_("Type (parc)"), choices=Parc.choices, widget=forms.CheckboxSelectMultiple
+        distinct=False,
+        label=_("Type (parc)"),
+        choices=Parc.choices,
+        widget=forms.CheckboxSelectMultiple,
     )
     genre = django_filters.MultipleChoiceFilter(
-        label=_("Genre"), choices=Genre.choices, widget=forms.CheckboxSelectMultiple
+        distinct=False, label=_("Genre"), choices=Genre.choices, widget=forms.CheckboxSelectMultiple
     )
     destination = django_filters.MultipleChoiceFilter(
-        label=_("Destination"), choices=Destination.choices, widget=forms.CheckboxSelectMultiple
+        distinct=False,
+        label=_("Destination"),
+        choices=Destination.choices,
+        widget=forms.CheckboxSelectMultiple,
     )
-    status = django_filters.MultipleChoiceFilter(label=_("Statut"), choices=[])
+    status = django_filters.MultipleChoiceFilter(label=_("Statut"), choices=[], distinct=False)
     point_of_sale = django_filters.ModelMultipleChoiceFilter(
-        label=_("Point de vente propriétaire"), queryset=None
+        label=_("Point de vente propriétaire"), queryset=None, distinct=False
     )
     physical_site = django_filters.ModelMultipleChoiceFilter(
-        label=_("Site de présence physique"), queryset=None
+        label=_("Site de présence physique"), queryset=None, distinct=False
     )
     brand = django_filters.CharFilter(label=_("Marque"), field_name="brand", lookup_expr="iexact")
     model = django_filters.CharFilter(label=_("Modèle"), field_name="model", lookup_expr="iexact")
     energy = django_filters.MultipleChoiceFilter(
-        label=_("Énergie"), choices=Energy.choices, widget=forms.CheckboxSelectMultiple
+        distinct=False,
+        label=_("Énergie"),
+        choices=Energy.choices,
+        widget=forms.CheckboxSelectMultiple,
     )
     price_min = django_filters.NumberFilter(
         label=_("Prix min. (€)"),
@@ -90,6 +100,7 @@ class VehicleFilter(django_filters.FilterSet):
         label=_("MAJ des prix : au plus (j)"), method="filter_days_max", min_value=0
     )
     reservation = django_filters.MultipleChoiceFilter(
+        distinct=False,
         label=_("Réservation"),
         choices=RESERVATION_CHOICES,
         method="filter_reservation",
@@ -128,6 +139,16 @@ class VehicleFilter(django_filters.FilterSet):
                 "min_value": _("La valeur ne peut pas être négative."),
                 "invalid": _("Saisissez un nombre."),
             }
+
+    @property
+    def form(self):
+        form = super().form
+        if not getattr(form, "_choices_frozen", False):
+            # One plain query per select instead of Django's server-side cursor iteration.
+            for name in ("point_of_sale", "physical_site"):
+                form.fields[name].iterator = PlainModelChoiceIterator
+            form._choices_frozen = True
+        return form
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models import F
 from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -251,6 +252,9 @@ class Vehicle(FSMModelMixin, models.Model):
                 fields=["-number"], condition=models.Q(is_published=True), name="vehicle_published"
             ),
             models.Index(Upper("vin"), name="vehicle_vin_upper"),
+            # brand / model filters are case-insensitive (iexact → UPPER(col) = UPPER(%s)).
+            models.Index(Upper("brand"), F("model"), F("number"), name="vehicle_brand_upper"),
+            models.Index(Upper("model"), F("number"), name="vehicle_model_upper"),
         ]
 
     def __str__(self) -> str:

@@ -38,6 +38,13 @@ def vehicle_get_for_user(*, user, number: int, lock: bool = False) -> Vehicle:
     return vehicle
 
 
+def lifeline_statuses() -> list[tuple[str, str, bool]]:
+    """(code, label, is_active) of every lifeline status, in lifeline order (one query)."""
+    return list(
+        LifelineStatus.objects.order_by("position").values_list("code", "label", "is_active")
+    )
+
+
 def status_labels() -> dict[str, str]:
     return dict(LifelineStatus.objects.values_list("code", "label"))
 

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpRespo
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_fsm import TransitionNotAllowed
@@ -22,6 +23,7 @@ from .columns import (
     COLUMNS,
     DEFAULT_COLUMNS,
     RowContext,
+    cell_html,
     export_columns,
     needed_fields,
     parse_columns,
@@ -47,6 +49,18 @@ LIST_PARAMS_IGNORED = {"page", "saved"}
 
 
 # --- Stock list (V-4, V-5, V-6) ----------------------------------------------------------
+
+
+class CountingPaginator(Paginator):
+    """Counts on the bare filtered queryset (no joins, no selected columns)."""
+
+    def __init__(self, object_list, per_page, *, count_queryset, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self._count_queryset = count_queryset
+
+    @cached_property
+    def count(self) -> int:
+        return self._count_queryset.order_by().count()
 
 
 def _list_params(request: HttpRequest) -> tuple[QueryDict, SavedSearch | None]:
@@ -81,11 +95,13 @@ def _per_page(params: QueryDict) -> int:
     return value if value in allowed else 50
 
 
-def _stock_filter(request: HttpRequest, params: QueryDict) -> VehicleFilter:
+def _stock_filter(request: HttpRequest, params: QueryDict, statuses=None) -> VehicleFilter:
+    statuses = statuses if statuses is not None else selectors.lifeline_statuses()
     return VehicleFilter(
         params,
         queryset=selectors.vehicle_queryset_for_user(request.user),
         user=request.user,
+        status_choices=[(code, label) for code, label, active in statuses if active],
     )
 
 
@@ -97,12 +113,15 @@ def vehicle_list(request: HttpRequest) -> HttpResponse:
         if default is not None and default.query:
             return redirect(f"{reverse('vehicles:list')}?{default.query}")
     params, saved = _list_params(request)
-    filterset = _stock_filter(request, params)
+    statuses = selectors.lifeline_statuses()
+    filterset = _stock_filter(request, params, statuses)
     visible = _visible_columns(request, params)
     columns = [COLUMNS[key] for key in visible]
     per_page = _per_page(params)
 
-    paginator = Paginator(filterset.qs.values(*needed_fields(columns)), per_page)
+    paginator = CountingPaginator(
+        filterset.qs.values(*needed_fields(columns)), per_page, count_queryset=filterset.qs
+    )
     raw_page = params.get("page", "1")
     try:
         page = paginator.page(raw_page)
@@ -116,16 +135,20 @@ def vehicle_list(request: HttpRequest) -> HttpResponse:
             _("La page %(asked)s n'existe pas : page %(shown)s sur %(total)s affichée.")
             % {"asked": raw_page, "shown": page.number, "total": paginator.num_pages},
         )
-    ctx = RowContext(status_labels=selectors.status_labels())
+    ctx = RowContext(status_labels={code: label for code, label, _active in statuses})
     rows = [
-        {"number": row["number"], "cells": [(column, column.value(row, ctx)) for column in columns]}
+        [cell_html(column, column.value(row, ctx), row["number"]) for column in columns]
         for row in page.object_list
     ]
     query = params.copy()
     for key in LIST_PARAMS_IGNORED:
         query.pop(key, None)
+    form = filterset.form
     context = {
         "filter": filterset,
+        "filter_sections": [
+            (title, [form[name] for name in names]) for title, names in filterset.SECTIONS
+        ],
         "columns": columns,
         "visible": visible,
         "all_columns": COLUMNS.values(),

@@ -17,7 +17,7 @@ def user_group_types(user) -> frozenset[str]:
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is None:
         cached = frozenset(
-            UserGroup.objects.filter(user=user).values_list("type", flat=True).distinct()
+            UserGroup.objects.filter(user=user).order_by().values_list("type", flat=True).distinct()
         )
         setattr(user, _CACHE_ATTR, cached)
     return cached

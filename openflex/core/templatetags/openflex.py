@@ -59,3 +59,11 @@ def field_label(form, name: str) -> str:
         return form[name].label
     except KeyError:
         return name
+
+
+@register.filter
+def field_fast(bound_field):
+    """A form field group rendered in Python (filter panels of large lists)."""
+    from openflex.core.forms import field_group_fast
+
+    return field_group_fast(bound_field)
