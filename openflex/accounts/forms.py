@@ -18,6 +18,22 @@ class LoginForm(AuthenticationForm):
         "inactive": _("Ce compte est désactivé."),
     }
 
+    def clean_username(self) -> str:
+        # Emails are stored in lower case: "Margot.Lemaire@…" logs in as well.
+        return self.cleaned_data["username"].strip().lower()
+
+
+def axes_username(request, credentials: dict | None = None) -> str:
+    """The username that django-axes counts failures for: the email in lower case.
+
+    Without it, ``Jean@x`` and ``jean@x`` would be two counters for one account.
+    """
+    if credentials and credentials.get("username"):
+        value = credentials["username"]
+    else:
+        value = getattr(request, "POST", {}).get("username", "")
+    return (value or "").strip().lower()
+
 
 class OpenFlexPasswordResetForm(PasswordResetForm):
     """Password reset through the product's email machinery (template, task, record)."""

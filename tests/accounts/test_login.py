@@ -1,0 +1,184 @@
+"""Login, lockout, logout and password reset (issue 2: login with brute-force protection)."""
+
+import re
+
+import pytest
+from django.conf import settings
+from django.core import mail
+
+from openflex.notifications.models import OutboundEmail
+from tests.accounts.factories import PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+LOGIN_URL = "/connexion/"
+
+
+def _login(client, email, password, **extra):
+    return client.post(LOGIN_URL, {"username": email, "password": password, **extra})
+
+
+def test_login_page_is_in_french(client):
+    response = client.get(LOGIN_URL)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Connexion" in html
+    assert "Mot de passe oublié ?" in html
+
+
+def test_anonymous_user_is_sent_to_login_from_home(client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(LOGIN_URL)
+
+
+def test_login_with_email_and_password_lands_on_home(client):
+    user = UserFactory(first_name="Margot")
+    response = _login(client, user.email, PASSWORD, follow=False)
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+    home = client.get("/")
+    assert home.status_code == 200
+    assert "Bonjour Margot" in home.content.decode()
+
+
+def test_login_is_case_insensitive_on_the_email(client):
+    user = UserFactory(email="margot.lemaire@example.test")
+    response = _login(client, "Margot.Lemaire@Example.test", PASSWORD)
+    assert response.status_code == 302
+    assert client.get("/").wsgi_request.user == user
+
+
+def test_login_follows_next(client):
+    user = UserFactory()
+    response = client.post(
+        f"{LOGIN_URL}?next=/profil/",
+        {"username": user.email, "password": PASSWORD, "next": "/profil/"},
+    )
+    assert response["Location"] == "/profil/"
+
+
+def test_wrong_password_shows_the_french_error_and_stays(client):
+    user = UserFactory()
+    response = _login(client, user.email, "not-the-password")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Email ou mot de passe incorrect." in html
+    # What was typed is kept (X-4), the password is not echoed back.
+    assert f'value="{user.email}"' in html
+    assert "not-the-password" not in html
+    assert not response.wsgi_request.user.is_authenticated
+    assert client.get("/").status_code == 302
+
+
+def test_deactivated_account_cannot_log_in(client):
+    user = UserFactory(is_active=False)
+    response = _login(client, user.email, PASSWORD)
+    assert response.status_code == 200
+    assert client.get("/").status_code == 302
+
+
+def test_lockout_after_the_failure_limit_even_with_the_right_password(client):
+    user = UserFactory()
+    limit = settings.AXES_FAILURE_LIMIT
+    for _ in range(limit - 1):
+        response = _login(client, user.email, "wrong-password")
+        assert response.status_code == 200
+        assert "Email ou mot de passe incorrect." in response.content.decode()
+    locked = _login(client, user.email, "wrong-password")
+    assert locked.status_code == 429
+    assert "Connexion temporairement bloquée" in locked.content.decode()
+
+    # The right password does not get through while the lock holds.
+    again = _login(client, user.email, PASSWORD)
+    assert again.status_code == 429
+    assert "Connexion temporairement bloquée" in again.content.decode()
+    assert client.get("/").status_code == 302
+
+
+def test_lockout_cannot_be_dodged_by_changing_the_case_of_the_email(client):
+    user = UserFactory(email="casse@example.test")
+    variants = ["casse@example.test", "Casse@example.test", "CASSE@example.test"]
+    for i in range(settings.AXES_FAILURE_LIMIT):
+        _login(client, variants[i % len(variants)], "wrong-password")
+    response = _login(client, "Casse@Example.test", PASSWORD)
+    assert response.status_code == 429
+    assert client.get("/").status_code == 302
+    user.refresh_from_db()
+    assert user.last_login is None
+
+
+def test_lockout_is_per_account_and_address(client):
+    """Failures on one email do not lock another person out."""
+    victim, other = UserFactory(), UserFactory()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _login(client, victim.email, "wrong-password")
+    response = _login(client, other.email, PASSWORD)
+    assert response.status_code == 302
+
+
+def test_logout_is_a_post_and_ends_the_session(client):
+    user = UserFactory()
+    client.force_login(user)
+    assert client.get("/").status_code == 200
+    assert client.get("/deconnexion/").status_code == 405
+    assert client.get("/").status_code == 200
+    response = client.post("/deconnexion/")
+    assert response.status_code == 302
+    assert response["Location"] == LOGIN_URL
+    assert client.get("/").status_code == 302
+
+
+def _link_from(body: str) -> str:
+    match = re.search(r"https?://[^/\s]+(/reinitialiser/[^\s]+/)", body)
+    assert match, body
+    return match.group(1)
+
+
+def test_password_reset_email_lets_the_user_choose_a_new_password(
+    client, django_capture_on_commit_callbacks
+):
+    user = UserFactory(email="oubli@example.test", first_name="Lucie")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/mot-de-passe-oublie/", {"email": "oubli@example.test"})
+    assert response.status_code == 302
+    assert response["Location"] == "/mot-de-passe-oublie/envoye/"
+
+    record = OutboundEmail.objects.get(kind="password_reset")
+    assert record.to == "oubli@example.test"
+    assert record.recipient == user
+    assert record.status == OutboundEmail.Status.SENT
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["oubli@example.test"]
+    assert "Bonjour Lucie" in message.body
+    assert message.alternatives and message.alternatives[0][1] == "text/html"
+
+    link = _link_from(message.body)
+    form_page = client.get(link, follow=True)
+    assert form_page.status_code == 200
+    assert "new_password1" in form_page.content.decode()
+    set_url = form_page.redirect_chain[-1][0] if form_page.redirect_chain else link
+    done = client.post(
+        set_url, {"new_password1": "Nouveau-mdp-2024!", "new_password2": "Nouveau-mdp-2024!"}
+    )
+    assert done.status_code == 302
+    assert done["Location"] == "/reinitialiser/termine/"
+
+    # The old password no longer works, the new one does.
+    assert _login(client, user.email, PASSWORD).status_code == 200
+    assert _login(client, user.email, "Nouveau-mdp-2024!").status_code == 302
+
+    # The link is single-use.
+    client.post("/deconnexion/")
+    reused = client.get(link, follow=True)
+    assert "n'est plus valable" in reused.content.decode()
+
+
+def test_password_reset_for_an_unknown_email_sends_nothing_and_reveals_nothing(client):
+    UserFactory(email="connu@example.test")
+    response = client.post("/mot-de-passe-oublie/", {"email": "inconnu@example.test"})
+    assert response.status_code == 302
+    assert response["Location"] == "/mot-de-passe-oublie/envoye/"
+    assert mail.outbox == []
+    assert not OutboundEmail.objects.exists()
