@@ -29,15 +29,17 @@ def _days_ago_start(days: int):
 
 
 class SortFilter(django_filters.ChoiceFilter):
-    """``sort=<column>`` or ``sort=-<column>``, with a tie-breaker for stable pages."""
+    """``sort=<key>`` or ``sort=-<key>``, with a tie-breaker for stable pages."""
 
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("choices", [(k, k) for k in SORTS])
+    def __init__(self, *args, sorts=None, default=DEFAULT_SORT, **kwargs):
+        self.sorts = sorts or SORTS
+        self.default = default
+        kwargs.setdefault("choices", [(k, k) for k in self.sorts])
         kwargs.setdefault("empty_label", None)
         super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):
-        return qs.order_by(*SORTS.get(value or DEFAULT_SORT, SORTS[DEFAULT_SORT]))
+        return qs.order_by(*self.sorts.get(value or self.default, self.sorts[self.default]))
 
 
 class VehicleFilter(django_filters.FilterSet):
@@ -153,7 +155,7 @@ class VehicleFilter(django_filters.FilterSet):
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
         if not self.form.cleaned_data.get("sort"):
-            queryset = self.filters["sort"].filter(queryset, DEFAULT_SORT)
+            queryset = self.filters["sort"].filter(queryset, None)
         return queryset
 
     def filter_search(self, queryset, name, value):
@@ -184,3 +186,31 @@ class VehicleFilter(django_filters.FilterSet):
             return 0
         names = set(self.filters) - {"sort"}
         return sum(1 for name in names if any(v for v in self.data.getlist(name)))
+
+
+LATE_SORTS = {
+    "late": ("late_since", "number"),
+    "-late": ("-late_since", "-number"),
+    "status_since": ("status_changed_at", "number"),
+    "-status_since": ("-status_changed_at", "-number"),
+    "number": ("number",),
+    "-number": ("-number",),
+}
+
+
+class LateVehicleFilter(VehicleFilter):
+    """The late-vehicles list (V-9): the stock list's filter machinery, fewer filters.
+
+    ``late`` sorts by the date the vehicle became late: the most overdue first.
+    """
+
+    KEEP = ("q", "parc", "destination", "status", "point_of_sale", "physical_site", "sort")
+    SECTIONS = [(_("Filtres"), ["parc", "destination", "status", "point_of_sale", "physical_site"])]
+
+    sort = SortFilter(label=_("Tri"), sorts=LATE_SORTS, default="late")
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        for name in list(self.filters):
+            if name not in self.KEEP:
+                del self.filters[name]

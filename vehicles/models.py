@@ -216,6 +216,17 @@ class Vehicle(FSMModelMixin, models.Model):
     )
     reservation_ends_at = models.DateTimeField(_("fin de réservation"), null=True, blank=True)
 
+    # Status delay alerts (V-9): switched off for good, or snoozed until a date; the
+    # periodic scan remembers for which status stay it already notified.
+    delay_alerts_off = models.BooleanField(
+        _("ne plus être alerté du retard de ce véhicule"), default=False
+    )
+    delay_snoozed_until = models.DateField(
+        _("alerte de retard coupée jusqu'au"), null=True, blank=True
+    )
+    delay_reason = models.CharField(_("motif du retard"), max_length=500, blank=True)
+    delay_notified_for = models.DateTimeField(null=True, blank=True, editable=False)
+
     # Lower-cased "brand model registration internal number VIN": free-text search,
     # backed by a trigram GIN index on PostgreSQL (migration 0002).
     search_text = models.CharField(max_length=400, editable=False, default="")

@@ -714,3 +714,164 @@ def standard_statuses_ensure() -> None:
                 "is_standard": True,
             },
         )
+
+
+# --- Status delay alerts (V-9) ------------------------------------------------------------
+
+
+@transaction.atomic
+def vehicle_delay_snooze(*, vehicle: Vehicle, by, until, reason: str = "") -> Vehicle:
+    """Switch the vehicle's delay alert off until ``until`` (a future date), with a reason."""
+    _check_configuration_right(by)
+    reason = _check_reason(reason)
+    if until is None or until <= timezone.localdate():
+        raise ValidationError({"until": _("Choisissez une date future.")})
+    vehicle = _lock(vehicle)
+    vehicle.delay_snoozed_until, vehicle.delay_reason = until, reason
+    vehicle.delay_notified_for = None  # late again after the snooze: notify again
+    vehicle.save(
+        update_fields=["delay_snoozed_until", "delay_reason", "delay_notified_for", "updated_at"]
+    )
+    message = _("Alerte de retard coupée jusqu'au %s") % until.strftime("%d/%m/%Y")
+    vehicle_event_record(
+        vehicle=vehicle,
+        kind=VehicleEvent.Kind.ALERT,
+        by=by,
+        message=message + (f" — {reason}" if reason else ""),
+        data={"until": until.isoformat(), "reason": reason},
+    )
+    return vehicle
+
+
+@transaction.atomic
+def vehicle_delay_alerts_set(*, vehicle: Vehicle, by, off: bool) -> Vehicle:
+    """The vehicle page's checkbox "Ne plus être alerté du retard de ce véhicule"."""
+    _check_configuration_right(by)
+    vehicle = _lock(vehicle)
+    if vehicle.delay_alerts_off != off:
+        vehicle.delay_alerts_off = off
+        vehicle.save(update_fields=["delay_alerts_off", "updated_at"])
+        vehicle_event_record(
+            vehicle=vehicle,
+            kind=VehicleEvent.Kind.ALERT,
+            by=by,
+            message=_("Alertes de retard désactivées pour ce véhicule")
+            if off
+            else _("Alertes de retard réactivées pour ce véhicule"),
+        )
+    return vehicle
+
+
+def vehicle_delay_next_status(*, vehicle: Vehicle, by, to: str, reason: str = "") -> Vehicle:
+    """ "Gérer le statut": declare the next status; the reason of the delay goes with it."""
+    moves = {m.status.code: m for m in lifeline.allowed_moves(vehicle)}
+    if to in moves and moves[to].backward:
+        raise ValidationError({"to": _("Choisissez un statut suivant.")})
+    return vehicle_status_change(vehicle=vehicle, to=to, by=by, reason=reason)
+
+
+DIGEST_MAX_ROWS = 100
+
+
+def delay_scan(*, now=None) -> dict[str, int]:
+    """Notify the fleet managers of the vehicles that became late since the last run.
+
+    One in-app notification and one digest email per person. Set-based: the late vehicles
+    not yet notified for their current status stay are claimed and marked in one
+    transaction (``FOR UPDATE SKIP LOCKED``), so a second run, or a second worker at the
+    same time, finds nothing to send.
+    """
+    from django.db.models import F, Q
+    from django.urls import reverse
+
+    from openflex.accounts.models import User
+    from openflex.notifications.services import email_send
+
+    from . import delays
+
+    now = now or timezone.now()
+    rules = delays.delay_rules()
+    if not rules:
+        return {"vehicles": 0, "recipients": 0}
+    with transaction.atomic():
+        claimed = list(
+            Vehicle.objects.select_for_update(skip_locked=True)
+            .filter(delays.late_condition(rules, now))
+            .filter(
+                Q(delay_notified_for__isnull=True) | ~Q(delay_notified_for=F("status_changed_at"))
+            )
+            .order_by("status_changed_at")
+            .values_list(
+                "number",
+                "point_of_sale_id",
+                "brand",
+                "model",
+                "registration",
+                "status",
+                "status_changed_at",
+            )
+        )
+        if not claimed:
+            return {"vehicles": 0, "recipients": 0}
+        numbers = [row[0] for row in claimed]
+        Vehicle.objects.filter(pk__in=numbers).update(delay_notified_for=F("status_changed_at"))
+
+        by_pos: dict[int, list[tuple]] = {}
+        for row in claimed:
+            by_pos.setdefault(row[1], []).append(row)
+        managers = (
+            User.objects.filter(is_active=True, points_of_sale__in=list(by_pos))
+            .filter(
+                Q(user_permissions__codename="change_vehicle_configuration")
+                | Q(groups__permissions__codename="change_vehicle_configuration")
+            )
+            .values_list("pk", "email", "first_name", "points_of_sale")
+            .distinct()
+        )
+        per_user: dict[int, dict] = {}
+        for pk, email, first_name, pos_id in managers:
+            entry = per_user.setdefault(pk, {"email": email, "first_name": first_name, "rows": []})
+            entry["rows"].extend(by_pos.get(pos_id, []))
+        labels = lifeline.status_labels()
+        url = reverse("vehicles:late_list")
+        notifications = []
+        for pk, entry in per_user.items():
+            rows = sorted(set(entry["rows"]), key=lambda r: r[6])
+            count = len(rows)
+            title = _("%(n)s véhicule(s) en retard dans leur statut") % {"n": count}
+            notifications.append((pk, title))
+            email_send(
+                to=entry["email"],
+                kind="late_vehicles_digest",
+                template="vehicles/late_digest",
+                subject=title,
+                context={
+                    "first_name": entry["first_name"],
+                    "count": count,
+                    "vehicles": [
+                        {
+                            "number": r[0],
+                            "name": f"{r[2]} {r[3]}",
+                            "registration": r[4],
+                            "status": labels.get(r[5], r[5]),
+                            "since": r[6],
+                        }
+                        for r in rows[:DIGEST_MAX_ROWS]
+                    ],
+                    "more": max(0, count - DIGEST_MAX_ROWS),
+                    "url": url,
+                },
+            )
+        _notify_bulk(notifications, url)
+    return {"vehicles": len(claimed), "recipients": len(per_user)}
+
+
+def _notify_bulk(notifications: list[tuple[int, str]], url: str) -> None:
+    from openflex.notifications.models import Notification
+
+    Notification.objects.bulk_create(
+        [
+            Notification(recipient_id=pk, kind="late_vehicles", title=title, url=url)
+            for pk, title in notifications
+        ]
+    )

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from openflex.home.tiles import Tile, register
 
-from . import selectors
+from . import delays, selectors
 
 register(
     Tile(
@@ -40,5 +40,18 @@ register(
         url=lambda user: reverse("vehicles:list") + "?status=stock_vente",
         group_types=frozenset({"chef-des-ventes", "directeur", "vendeur", "gestionnaire-parc"}),
         order=10,
+    )
+)
+
+register(
+    Tile(
+        key="late-vehicles",
+        title=_("Véhicules en retard"),
+        description=_("Restés plus longtemps que prévu dans leur statut"),
+        count=lambda user: delays.late_vehicles(selectors.vehicle_queryset_for_user(user)).count(),
+        url=lambda user: reverse("vehicles:late_list"),
+        permission="accounts.change_vehicle_configuration",
+        order=15,
+        tone="danger",
     )
 )

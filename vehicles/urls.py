@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import settings_views, views
+from . import delay_views, settings_views, views
 
 app_name = "vehicles"
 urlpatterns = [
@@ -17,7 +17,16 @@ urlpatterns = [
     path("vehicules/transferts/", views.transfer_list, name="transfers"),
     path("vehicules/transferts/<int:pk>/decision/", views.transfer_decide, name="transfer_decide"),
     path("vehicules/encheres/<int:pk>/", views.auction_action, name="auction_action"),
+    path("vehicules/retards/", delay_views.late_list, name="late_list"),
+    path("vehicules/retards/liste.pdf", delay_views.late_list_pdf, name="late_list_pdf"),
+    path("vehicules/retards/envoyer/", delay_views.late_list_email, name="late_list_email"),
     path("vehicules/<int:number>/", views.vehicle_detail, name="detail"),
+    path("vehicules/<int:number>/retard/", delay_views.delay_manage, name="delay_manage"),
+    path(
+        "vehicules/<int:number>/alertes-retard/",
+        delay_views.delay_alerts_toggle,
+        name="delay_alerts_toggle",
+    ),
     path("vehicules/<int:number>/modifier/", views.vehicle_edit, name="edit"),
     path("vehicules/<int:number>/statut/", views.vehicle_status, name="status"),
     path("vehicules/<int:number>/prix/", views.vehicle_prices, name="prices"),

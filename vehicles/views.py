@@ -1,4 +1,5 @@
 import logging
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,7 +19,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from openflex.accounts.permissions import right_required
 from openflex.accounts.selectors import points_of_sale_for_user
 
-from . import exports, feeds, lifeline, panels, selectors, services
+from . import delays, exports, feeds, lifeline, panels, selectors, services
 from .columns import (
     COLUMNS,
     DEFAULT_COLUMNS,
@@ -270,6 +271,13 @@ def _detail_context(request, vehicle, **forms):
         .first()
     )
     auctions = list(vehicle.auctions.all()[:10])
+    max_days = delays.max_days_for(delays.delay_rules(), vehicle)
+    late_since = (
+        vehicle.status_changed_at + timedelta(days=max_days) if max_days is not None else None
+    )
+    snoozed = bool(
+        vehicle.delay_snoozed_until and vehicle.delay_snoozed_until >= timezone.localdate()
+    )
     context = {
         "vehicle": vehicle,
         "line": [
@@ -307,6 +315,15 @@ def _detail_context(request, vehicle, **forms):
         )[:10],
         "auctions": auctions,
         "open_auction": next((a for a in auctions if a.status in ("planifiee", "en_cours")), None),
+        "delay": {
+            "max_days": max_days,
+            "late_since": late_since,
+            "days_late": delays.days_late(late_since) if late_since else None,
+            "is_late": bool(late_since and late_since < timezone.now())
+            and not vehicle.delay_alerts_off
+            and not snoozed,
+            "snoozed": snoozed,
+        },
         "panels": [{"panel": p, "context": p.context(request, vehicle)} for p in panels.panels()],
     }
     return context

@@ -239,6 +239,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "openflex.notifications.tasks.email_resend_stuck",
         "schedule": timedelta(minutes=5),
     },
+    # Every 30 minutes: notify fleet managers of vehicles newly late in their status (V-9).
+    "vehicles-delay-scan": {
+        "task": "vehicles.tasks.delay_scan_task",
+        "schedule": timedelta(minutes=30),
+    },
     # Every night at 03:10: forget expired profile security codes.
     "security-codes-purge": {
         "task": "openflex.accounts.tasks.security_codes_purge",
