@@ -38,6 +38,16 @@ def axes_username(request, credentials: dict | None = None) -> str:
 class OpenFlexPasswordResetForm(PasswordResetForm):
     """Password reset through the product's email machinery (template, task, record)."""
 
+    def get_users(self, email):
+        """Active accounts with this email, including those still pending activation.
+
+        Django skips accounts without a usable password; here that is an invited
+        person whose invitation link expired, and "Mot de passe oublié ?" is how
+        they get a fresh link.
+        """
+        email = email.strip().lower()
+        return User.objects.filter(email__iexact=email, is_active=True)
+
     def send_mail(
         self,
         subject_template_name,

@@ -182,3 +182,31 @@ def test_password_reset_for_an_unknown_email_sends_nothing_and_reveals_nothing(c
     assert response["Location"] == "/mot-de-passe-oublie/envoye/"
     assert mail.outbox == []
     assert not OutboundEmail.objects.exists()
+
+
+def test_an_invited_person_whose_link_expired_can_ask_for_a_new_one(
+    client, django_capture_on_commit_callbacks
+):
+    """Accounts pending activation (no password yet) get a reset link too."""
+    invited = UserFactory(email="invitee@example.test", password=None)
+    invited.set_unusable_password()
+    invited.save(update_fields=["password"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/mot-de-passe-oublie/", {"email": "Invitee@example.test"})
+    assert [m.to for m in mail.outbox] == [["invitee@example.test"]]
+    link = _link_from(mail.outbox[0].body)
+    form_page = client.get(link, follow=True)
+    done = client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": "Premier-mdp-2024!", "new_password2": "Premier-mdp-2024!"},
+    )
+    assert done["Location"] == "/reinitialiser/termine/"
+    assert _login(client, "invitee@example.test", "Premier-mdp-2024!").status_code == 302
+
+
+def test_a_deactivated_account_gets_no_reset_email(client, django_capture_on_commit_callbacks):
+    UserFactory(email="parti@example.test", is_active=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/mot-de-passe-oublie/", {"email": "parti@example.test"})
+    assert response.status_code == 302
+    assert mail.outbox == []
