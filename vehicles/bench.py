@@ -94,6 +94,49 @@ def run(bench, *, scale: int, log) -> None:
     log(f"VIN search uses the trigram index: {uses_index}")
 
     _export(bench, admin, log)
+    _delays(bench, log)
+
+
+def _delays(bench, log) -> None:
+    """The periodic late-vehicle scan and the tile count (V-9), set-based."""
+    from django.test.utils import CaptureQueriesContext
+
+    from . import delays, services
+    from .models import DelayNotice
+
+    manager = User.objects.get(email="gestionnaire-parc@demo.openflex.test")
+    late_count = delays.late_vehicles(Vehicle.objects.all()).count()
+    timings, queries = [], 0
+    for _ in range(3):
+        DelayNotice.objects.all().delete()  # every late vehicle is "new" again
+        with CaptureQueriesContext(connection) as ctx:
+            started = time.perf_counter()
+            result = services.delay_scan()
+            timings.append((time.perf_counter() - started) * 1000)
+        queries = len(ctx.captured_queries)
+    bench.add(
+        "delay_scan_ms",
+        statistics.median(timings),
+        "ms",
+        note=f"{result['vehicles']} newly late vehicles, {result['recipients']} digests",
+    )
+    bench.add("delay_scan_queries", queries, "queries", note="constant in the number of vehicles")
+    again = services.delay_scan()
+    bench.notes.append(f"- delay scan run twice: second run notified {again['vehicles']} vehicles")
+
+    tile_client = Client()
+    tile_client.force_login(manager)
+    tile = time_request(tile_client, "/accueil/tuiles/late-vehicles/", runs=RUNS)
+    bench.add(
+        "delay_tile_ms",
+        tile["median"],
+        "ms",
+        note=f"tile request, {late_count} late vehicles in the group",
+    )
+    log(
+        f"delay scan: {statistics.median(timings):.0f} ms, {queries} queries, "
+        f"{result['vehicles']} vehicles; tile {tile['median']:.1f} ms"
+    )
 
 
 def _export(bench, admin, log) -> None:

@@ -216,8 +216,7 @@ class Vehicle(FSMModelMixin, models.Model):
     )
     reservation_ends_at = models.DateTimeField(_("fin de réservation"), null=True, blank=True)
 
-    # Status delay alerts (V-9): switched off for good, or snoozed until a date; the
-    # periodic scan remembers for which status stay it already notified.
+    # Status delay alerts (V-9): switched off for good, or snoozed until a date.
     delay_alerts_off = models.BooleanField(
         _("ne plus être alerté du retard de ce véhicule"), default=False
     )
@@ -225,7 +224,6 @@ class Vehicle(FSMModelMixin, models.Model):
         _("alerte de retard coupée jusqu'au"), null=True, blank=True
     )
     delay_reason = models.CharField(_("motif du retard"), max_length=500, blank=True)
-    delay_notified_for = models.DateTimeField(null=True, blank=True, editable=False)
 
     # Lower-cased "brand model registration internal number VIN": free-text search,
     # backed by a trigram GIN index on PostgreSQL (migration 0002).
@@ -253,6 +251,10 @@ class Vehicle(FSMModelMixin, models.Model):
             models.Index(fields=["mileage"], name="vehicle_mileage"),
             models.Index(fields=["first_registration"], name="vehicle_mec"),
             models.Index(fields=["status_changed_at"], name="vehicle_status_since"),
+            # Delay alerts (V-9): one range scan per (status, parc, destination) rule.
+            models.Index(
+                fields=["status", "parc", "destination", "status_changed_at"], name="vehicle_delay"
+            ),
             models.Index(fields=["created_at"], name="vehicle_created"),
             models.Index(
                 fields=["reservation_kind"],
@@ -307,6 +309,23 @@ class Vehicle(FSMModelMixin, models.Model):
     def move_to(self, code: str) -> str:
         """The lifeline move; vehicles.services.vehicle_status_change checks and records it."""
         return code
+
+
+class DelayNotice(models.Model):
+    """The periodic scan notified this vehicle's lateness for this status stay (V-9).
+
+    Kept apart from the vehicle (a narrow table, no index churn on the stock table):
+    a vehicle is "newly late" when it is late and has no notice for its current stay.
+    """
+
+    vehicle = models.OneToOneField(
+        Vehicle, on_delete=models.CASCADE, primary_key=True, related_name="delay_notice"
+    )
+    status_changed_at = models.DateTimeField()
+    notified_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.vehicle_id} @ {self.status_changed_at:%Y-%m-%d}"
 
 
 class VehicleOption(models.Model):

@@ -17,6 +17,7 @@ from . import lifeline, signals
 from .models import (
     STANDARD_POSITIONS,
     Auction,
+    DelayNotice,
     LifelineStatus,
     OwnershipTransfer,
     PriceChange,
@@ -728,10 +729,8 @@ def vehicle_delay_snooze(*, vehicle: Vehicle, by, until, reason: str = "") -> Ve
         raise ValidationError({"until": _("Choisissez une date future.")})
     vehicle = _lock(vehicle)
     vehicle.delay_snoozed_until, vehicle.delay_reason = until, reason
-    vehicle.delay_notified_for = None  # late again after the snooze: notify again
-    vehicle.save(
-        update_fields=["delay_snoozed_until", "delay_reason", "delay_notified_for", "updated_at"]
-    )
+    vehicle.save(update_fields=["delay_snoozed_until", "delay_reason", "updated_at"])
+    DelayNotice.objects.filter(vehicle=vehicle).delete()  # late again after it: notify again
     message = _("Alerte de retard coupée jusqu'au %s") % until.strftime("%d/%m/%Y")
     vehicle_event_record(
         vehicle=vehicle,
@@ -776,30 +775,33 @@ DIGEST_MAX_ROWS = 100
 def delay_scan(*, now=None) -> dict[str, int]:
     """Notify the fleet managers of the vehicles that became late since the last run.
 
-    One in-app notification and one digest email per person. Set-based: the late vehicles
-    not yet notified for their current status stay are claimed and marked in one
-    transaction (``FOR UPDATE SKIP LOCKED``), so a second run, or a second worker at the
-    same time, finds nothing to send.
+    One in-app notification and one digest email per person. Set-based: newly late
+    vehicles (late, without a notice for their current status stay) are read in one
+    query and their notices written in bulk, under the job's lock, so that a second
+    run, or a second worker at the same time, sends nothing twice.
     """
-    from django.db.models import F, Q
+    from django.db.models import Exists, OuterRef, Q
     from django.urls import reverse
 
     from openflex.accounts.models import User
+    from openflex.core.jobs import job_lock
     from openflex.notifications.services import email_send
 
     from . import delays
 
     now = now or timezone.now()
-    rules = delays.delay_rules()
-    if not rules:
-        return {"vehicles": 0, "recipients": 0}
-    with transaction.atomic():
+    with job_lock("vehicles-delay-scan") as acquired:
+        if not acquired:
+            return {"vehicles": 0, "recipients": 0}
+        rules = delays.delay_rules()
+        if not rules:
+            return {"vehicles": 0, "recipients": 0}
+        notified = DelayNotice.objects.filter(
+            vehicle=OuterRef("pk"), status_changed_at=OuterRef("status_changed_at")
+        )
         claimed = list(
-            Vehicle.objects.select_for_update(skip_locked=True)
-            .filter(delays.late_condition(rules, now))
-            .filter(
-                Q(delay_notified_for__isnull=True) | ~Q(delay_notified_for=F("status_changed_at"))
-            )
+            Vehicle.objects.filter(delays.late_condition(rules, now))
+            .exclude(Exists(notified))
             .order_by("status_changed_at")
             .values_list(
                 "number",
@@ -813,8 +815,16 @@ def delay_scan(*, now=None) -> dict[str, int]:
         )
         if not claimed:
             return {"vehicles": 0, "recipients": 0}
-        numbers = [row[0] for row in claimed]
-        Vehicle.objects.filter(pk__in=numbers).update(delay_notified_for=F("status_changed_at"))
+        DelayNotice.objects.bulk_create(
+            [
+                DelayNotice(vehicle_id=row[0], status_changed_at=row[6], notified_at=now)
+                for row in claimed
+            ],
+            batch_size=2000,
+            update_conflicts=True,
+            unique_fields=["vehicle"],
+            update_fields=["status_changed_at", "notified_at"],
+        )
 
         by_pos: dict[int, list[tuple]] = {}
         for row in claimed:
@@ -830,13 +840,14 @@ def delay_scan(*, now=None) -> dict[str, int]:
         )
         per_user: dict[int, dict] = {}
         for pk, email, first_name, pos_id in managers:
-            entry = per_user.setdefault(pk, {"email": email, "first_name": first_name, "rows": []})
-            entry["rows"].extend(by_pos.get(pos_id, []))
+            entry = per_user.setdefault(pk, {"email": email, "first_name": first_name, "rows": {}})
+            for row in by_pos.get(pos_id, []):
+                entry["rows"][row[0]] = row
         labels = lifeline.status_labels()
         url = reverse("vehicles:late_list")
         notifications = []
         for pk, entry in per_user.items():
-            rows = sorted(set(entry["rows"]), key=lambda r: r[6])
+            rows = sorted(entry["rows"].values(), key=lambda r: r[6])
             count = len(rows)
             title = _("%(n)s véhicule(s) en retard dans leur statut") % {"n": count}
             notifications.append((pk, title))

@@ -13,7 +13,7 @@ from openflex.notifications.models import Notification, OutboundEmail
 from tests.accounts.factories import PhysicalSiteFactory, UserFactory
 from tests.vehicles.factories import VehicleFactory
 from vehicles import delays
-from vehicles.models import StatusMaxStay, Vehicle, VehicleStatusChange
+from vehicles.models import DelayNotice, StatusMaxStay, Vehicle, VehicleStatusChange
 from vehicles.services import (
     delay_scan,
     lifeline_status_create,
@@ -222,9 +222,11 @@ def test_scan_query_count_does_not_grow_with_the_number_of_late_vehicles(
     two_points_of_sale, statuses
 ):
     _ma, _mb, _s, late_a, late_b = two_points_of_sale
+    delay_scan()  # first run ever: creates the job's lock row
+    DelayNotice.objects.all().delete()
     with CaptureQueriesContext(connection) as few:
-        delay_scan()
-    Vehicle.objects.update(delay_notified_for=None)
+        assert delay_scan()["vehicles"] == 4
+    DelayNotice.objects.all().delete()
     site = late_a[0].physical_site
     for _ in range(20):
         in_status_since(20, status="entree_physique", physical_site=site)
@@ -232,3 +234,32 @@ def test_scan_query_count_does_not_grow_with_the_number_of_late_vehicles(
         result = delay_scan()
     assert result["vehicles"] == 24
     assert len(many) == len(few)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_scan_running_elsewhere_makes_a_second_one_send_nothing(two_points_of_sale):
+    """Two workers at once: the second finds the job's lock held and sends nothing."""
+    from openflex.core.jobs import job_lock
+
+    delay_scan()
+    DelayNotice.objects.all().delete()
+    with job_lock("vehicles-delay-scan") as acquired:
+        assert acquired
+        # Inside the same transaction the row is ours; a second worker would skip it.
+        # Simulate it from another connection:
+        import threading
+
+        from django.db import connections
+
+        results = []
+
+        def other_worker():
+            try:
+                results.append(delay_scan())
+            finally:
+                connections.close_all()
+
+        thread = threading.Thread(target=other_worker)
+        thread.start()
+        thread.join(10)
+    assert results == [{"vehicles": 0, "recipients": 0}]
