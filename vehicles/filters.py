@@ -68,12 +68,20 @@ class VehicleFilter(django_filters.FilterSet):
         choices=Destination.choices,
         widget=forms.CheckboxSelectMultiple,
     )
-    status = django_filters.MultipleChoiceFilter(label=_("Statut"), choices=[], distinct=False)
+    status = django_filters.MultipleChoiceFilter(
+        label=_("Statut"), choices=[], distinct=False, widget=forms.CheckboxSelectMultiple
+    )
     point_of_sale = django_filters.ModelMultipleChoiceFilter(
-        label=_("Point de vente propriétaire"), queryset=None, distinct=False
+        label=_("Point de vente propriétaire"),
+        queryset=None,
+        distinct=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     physical_site = django_filters.ModelMultipleChoiceFilter(
-        label=_("Site de présence physique"), queryset=None, distinct=False
+        label=_("Site de présence physique"),
+        queryset=None,
+        distinct=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     brand = django_filters.CharFilter(label=_("Marque"), field_name="brand", lookup_expr="iexact")
     model = django_filters.CharFilter(label=_("Modèle"), field_name="model", lookup_expr="iexact")
