@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "django_filters",
+    "django_fsm",
     "axes",
     "openflex.core",
     "openflex.accounts",
