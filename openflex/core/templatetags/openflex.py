@@ -35,9 +35,15 @@ def money(value) -> str:
 
 @register.filter
 def number(value, decimals: int = 0) -> str:
+    """123456 → ``123 456``; ``number:1`` rounds half up (Django's number_format truncates)."""
     if value is None or value == "":
         return ""
-    return number_format(value, decimal_pos=int(decimals), use_l10n=True, force_grouping=True)
+    places = int(decimals)
+    try:
+        value = Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    except (InvalidOperation, ValueError):
+        return ""
+    return number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)
 
 
 @register.simple_tag(takes_context=True)
