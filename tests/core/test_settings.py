@@ -1,0 +1,138 @@
+"""Production settings refuse to start without a secret; check --deploy is clean; seed_demo."""
+
+import io
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from openflex.accounts.demo import DEMO_PASSWORD, demo_email
+from openflex.accounts.models import (
+    DealerGroup,
+    Entity,
+    PhysicalSite,
+    PointOfSale,
+    User,
+    UserGroup,
+    UserGroupType,
+)
+
+pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _env(tmp_path, **extra) -> dict[str, str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL", "OPENFLEX_"))
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="openflex.settings.production",
+        OPENFLEX_VAR_DIR=str(tmp_path / "var"),
+        PYTHONPATH=str(ROOT),
+    )
+    env.update(extra)
+    return env
+
+
+def _run(args, env) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+
+
+@pytest.mark.parametrize("debug", [None, "0", "1"])
+def test_production_settings_refuse_to_start_without_a_secret_key(tmp_path, debug):
+    extra = {} if debug is None else {"DJANGO_DEBUG": debug}
+    result = _run(["-c", "import django; django.setup()"], _env(tmp_path, **extra))
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_base_settings_refuse_to_start_without_a_secret_key_when_debug_is_off(tmp_path):
+    env = _env(tmp_path, DJANGO_SETTINGS_MODULE="openflex.settings.base", DJANGO_DEBUG="0")
+    result = _run(["-c", "import django; django.setup()"], env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+
+
+def test_check_deploy_is_clean_with_production_settings(tmp_path):
+    env = _env(
+        tmp_path,
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="example.com",
+    )
+    result = _run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_settings_are_secure(tmp_path):
+    env = _env(tmp_path, DJANGO_SECRET_KEY=secrets.token_urlsafe(50))
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.DEBUG, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, "
+        "s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS >= 31536000, s.ALLOWED_HOSTS)"
+    )
+    result = _run(["-c", code], env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "True", "True", "True", "True", "[]"]
+
+
+def _counts() -> dict[str, int]:
+    return {
+        "groups": DealerGroup.objects.count(),
+        "entities": Entity.objects.count(),
+        "points_of_sale": PointOfSale.objects.count(),
+        "sites": PhysicalSite.objects.count(),
+        "users": User.objects.count(),
+        "user_groups": UserGroup.objects.count(),
+    }
+
+
+def test_seed_demo_is_idempotent_and_creates_the_demo_group():
+    call_command("seed_demo", stdout=io.StringIO())
+    first = _counts()
+    call_command("seed_demo", stdout=io.StringIO())
+    assert _counts() == first
+    assert first == {
+        "groups": 1,
+        "entities": 2,
+        "points_of_sale": 4,
+        "sites": 8,
+        "users": 7,
+        "user_groups": 7,
+    }
+    for pos in PointOfSale.objects.all():
+        assert pos.physical_sites.count() == 2
+        assert pos.transfer_manager is not None
+
+    for group_type in UserGroupType.values:
+        user = User.objects.get(email=demo_email(group_type))
+        assert user.email == f"{group_type}@demo.openflex.test"
+        assert user.check_password(DEMO_PASSWORD)
+        types = set(user.groups.values_list("usergroup__type", flat=True))
+        assert types == {group_type}
+    admin = User.objects.get(email="admin@demo.openflex.test")
+    assert admin.has_perm("accounts.manage_accounts")
+    assert not User.objects.get(email="directeur@demo.openflex.test").has_perm(
+        "accounts.manage_accounts"
+    )
+    assert User.objects.get(email="vendeur@demo.openflex.test").has_perm("accounts.access_vn")
+
+
+def test_demo_users_can_log_in(client):
+    call_command("seed_demo", stdout=io.StringIO())
+    response = client.post(
+        "/connexion/",
+        {"username": "chef-des-ventes@demo.openflex.test", "password": DEMO_PASSWORD},
+    )
+    assert response.status_code == 302
+    assert "Bonjour Sophie" in client.get("/").content.decode()
