@@ -799,11 +799,11 @@ def delay_scan(*, now=None) -> dict[str, int]:
         notified = DelayNotice.objects.filter(
             vehicle=OuterRef("pk"), status_changed_at=OuterRef("status_changed_at")
         )
+        newly_late = Vehicle.objects.filter(delays.late_condition(rules, now)).exclude(
+            Exists(notified)
+        )
         claimed = list(
-            Vehicle.objects.filter(delays.late_condition(rules, now))
-            .exclude(Exists(notified))
-            .order_by("status_changed_at")
-            .values_list(
+            newly_late.order_by("status_changed_at").values_list(
                 "number",
                 "point_of_sale_id",
                 "brand",
@@ -815,16 +815,7 @@ def delay_scan(*, now=None) -> dict[str, int]:
         )
         if not claimed:
             return {"vehicles": 0, "recipients": 0}
-        DelayNotice.objects.bulk_create(
-            [
-                DelayNotice(vehicle_id=row[0], status_changed_at=row[6], notified_at=now)
-                for row in claimed
-            ],
-            batch_size=2000,
-            update_conflicts=True,
-            unique_fields=["vehicle"],
-            update_fields=["status_changed_at", "notified_at"],
-        )
+        _delay_notices_write(newly_late, now)
 
         by_pos: dict[int, list[tuple]] = {}
         for row in claimed:
@@ -875,6 +866,27 @@ def delay_scan(*, now=None) -> dict[str, int]:
             )
         _notify_bulk(notifications, url)
     return {"vehicles": len(claimed), "recipients": len(per_user)}
+
+
+def _delay_notices_write(newly_late, now) -> None:
+    """One INSERT … SELECT (upsert) of the notices, whatever the number of vehicles."""
+    from django.db import connection
+
+    select_sql, params = (
+        newly_late.order_by().values("number", "status_changed_at").query.sql_with_params()
+    )
+    table = connection.ops.quote_name(DelayNotice._meta.db_table)
+    # "WHERE 1 = 1" lets SQLite parse an upsert whose source is a SELECT.
+    sql = (
+        f"INSERT INTO {table} (vehicle_id, status_changed_at, notified_at) "  # noqa: S608 — compiled by the ORM, values bound
+        f"SELECT newly_late.number, newly_late.status_changed_at, %s "
+        f"FROM ({select_sql}) AS newly_late WHERE 1 = 1 "
+        "ON CONFLICT (vehicle_id) DO UPDATE SET "
+        "status_changed_at = excluded.status_changed_at, notified_at = excluded.notified_at"
+    )
+    now_param = connection.ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [now_param, *params])
 
 
 def _notify_bulk(notifications: list[tuple[int, str]], url: str) -> None:
