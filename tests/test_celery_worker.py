@@ -24,7 +24,10 @@ from openflex.notifications.services import email_send
 from openflex.notifications.tasks import email_resend_stuck
 from tests.accounts.factories import UserFactory
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("celery")]
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.xdist_group("celery"),
+]
 
 
 def _close_worker_connections(**kwargs):

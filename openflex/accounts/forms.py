@@ -10,7 +10,7 @@ from .services import rights_queryset
 
 class LoginForm(AuthenticationForm):
     username = forms.EmailField(
-        label=_("Email"),
+        label=_("Adresse email"),
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
     error_messages = {
@@ -98,7 +98,7 @@ class SecurityCodeForm(forms.Form):
 
 
 class AccountForm(forms.Form):
-    email = forms.EmailField(label=_("Email"))
+    email = forms.EmailField(label=_("Adresse email"))
     last_name = forms.CharField(label=_("Nom"), max_length=80)
     first_name = forms.CharField(label=_("Prénom"), max_length=80)
     phone = forms.CharField(label=_("Téléphone"), max_length=30, required=False)
