@@ -62,6 +62,7 @@ class OpenFlexPasswordResetForm(PasswordResetForm):
             to=to_email,
             recipient=user,
             kind="password_reset",
+            confidential=True,
             template="accounts/password_reset",
             subject=str(_("Réinitialisation de votre mot de passe OpenFlex")),
             context={

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
@@ -82,7 +83,12 @@ def email_list(request: HttpRequest) -> HttpResponse:
 @admin_required
 def email_detail(request: HttpRequest, pk: int) -> HttpResponse:
     email = get_object_or_404(OutboundEmail, pk=pk)
-    return render(request, "configuration/email_detail.html", {"email": email})
+    # A set-password link or a security code would let the reader into someone's
+    # account: shown only in development (make run), where the demo needs them.
+    show_body = settings.DEBUG or not email.confidential
+    return render(
+        request, "configuration/email_detail.html", {"email": email, "show_body": show_body}
+    )
 
 
 @admin_required

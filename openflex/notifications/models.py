@@ -57,6 +57,11 @@ class OutboundEmail(FSMModelMixin, models.Model):
     attachments = models.JSONField(
         default=list, blank=True, help_text="[{filename, path, mimetype}] under MEDIA_ROOT"
     )
+    confidential = models.BooleanField(
+        _("confidentiel"),
+        default=False,
+        help_text=_("Contient un lien ou un code personnel : contenu masqué dans les écrans."),
+    )
     status = FSMField(_("statut"), default=Status.QUEUED, choices=Status.choices, protected=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.TextField(blank=True)

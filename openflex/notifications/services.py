@@ -72,11 +72,14 @@ def email_send(
     kind: str = "",
     recipient=None,
     attachments: Sequence[dict[str, str]] = (),
+    confidential: bool = False,
 ) -> OutboundEmail:
     """Render ``emails/<template>`` and queue it; the task sends it after commit.
 
     ``attachments`` are ``{"filename", "path", "mimetype"}`` with ``path`` relative
-    to ``MEDIA_ROOT`` (the task reads the file when it sends).
+    to ``MEDIA_ROOT`` (the task reads the file when it sends). ``confidential`` emails
+    carry a credential (set-password link, security code): the "Emails envoyés" screen
+    does not show their content, so that reading it never lets anyone into an account.
     """
     ctx = _absolute({"subject": subject, "recipient": recipient, **(context or {})})
     email = OutboundEmail.objects.create(
@@ -87,6 +90,7 @@ def email_send(
         body_text=_render_text(f"emails/{template}.txt", ctx),
         body_html=render_to_string(f"emails/{template}.html", ctx),
         attachments=list(attachments),
+        confidential=confidential,
     )
     _enqueue_delivery(email.pk)
     return email

@@ -1,6 +1,7 @@
 """Emails and in-app notifications (ORG-6)."""
 
 import contextlib
+import re
 
 import pytest
 from django.core import mail
@@ -315,3 +316,27 @@ def test_notification_views_require_login(client):
         response = getattr(client, method)(url)
         assert response.status_code == 302, url
         assert response["Location"].startswith("/connexion/")
+
+
+def test_emails_carrying_a_credential_are_masked_on_the_admin_screen(admin_client):
+    """Reading "Emails envoyés" never lets an administrator into someone's account."""
+    from openflex.accounts import services as account_services
+
+    person = UserFactory(email="secret@example.test")
+    admin_client.post("/mot-de-passe-oublie/", {"email": person.email})
+    account_services.email_change_request(user=person, new_email="nouvelle@example.test")
+    confidential = OutboundEmail.objects.filter(kind__in=["password_reset", "email_change_code"])
+    assert confidential.count() == 2
+    for record in confidential:
+        assert record.confidential
+        html = admin_client.get(f"/parametres/emails/{record.pk}/").content.decode()
+        assert "Contenu masqué" in html
+        assert "/reinitialiser/" not in html
+        code = re.search(r"\b(\d{6})\b", record.body_text)
+        assert code is None or code.group(1) not in html
+
+    warning = OutboundEmail.objects.get(kind="email_change_warning")
+    assert not warning.confidential
+    html = admin_client.get(f"/parametres/emails/{warning.pk}/").content.decode()
+    assert "Contenu masqué" not in html
+    assert "nouvelle@example.test" in html
