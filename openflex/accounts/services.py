@@ -10,7 +10,7 @@ from django.contrib.auth.models import Permission
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, ProtectedError, RestrictedError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -146,7 +146,17 @@ def account_delete(*, by: User, user: User) -> None:
     _require_account_manager(by)
     if user == by:
         raise ValidationError(_("Vous ne pouvez pas supprimer votre propre compte."))
-    user.delete()
+    try:
+        with transaction.atomic():
+            user.delete()
+    except (ProtectedError, RestrictedError) as exc:
+        # Orders, payments … keep who did what: such an account is deactivated.
+        raise ValidationError(
+            _(
+                "Ce compte apparaît dans l'historique (commandes, paiements…) et ne peut pas "
+                "être supprimé : désactivez-le plutôt."
+            )
+        ) from exc
 
 
 @transaction.atomic

@@ -417,3 +417,19 @@ def test_group_list_query_count_does_not_grow_with_rows(admin_client):
     with CaptureQueriesContext(connection) as many:
         admin_client.get("/parametres/groupes/")
     assert len(many) == len(few)
+
+
+def test_an_account_kept_by_history_is_not_deleted_but_explained(admin_client, target, monkeypatch):
+    """Accounts referenced by protected records (orders …) must be deactivated instead."""
+    from django.db.models import ProtectedError
+
+    def protected(self, *args, **kwargs):
+        raise ProtectedError("référencé", set())
+
+    monkeypatch.setattr(User, "delete", protected)
+    response = admin_client.post(f"/parametres/comptes/{target.pk}/supprimer/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/parametres/comptes/{target.pk}/"
+    page = admin_client.get(response["Location"]).content.decode()
+    assert "désactivez-le plutôt" in page
+    assert User.objects.filter(pk=target.pk).exists()
