@@ -108,5 +108,11 @@ def test_narrow_screen_menu(browser, live_server, demo):
         page.locator("label.nav-toggle-label").click()
         expect(nav_link).to_be_visible()
         screenshot(page, "foundation-home-mobile")
+        page.locator("label.nav-toggle-label").click()
+        expect(nav_link).to_be_hidden()
+        # Keyboard users reach the toggle too.
+        page.get_by_role("checkbox", name="Ouvrir le menu").focus()
+        page.keyboard.press("Space")
+        expect(nav_link).to_be_visible()
     finally:
         context.close()
