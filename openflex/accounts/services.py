@@ -4,6 +4,7 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Iterable
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import Permission
@@ -22,6 +23,7 @@ from openflex.notifications.services import email_send
 from .models import PointOfSale, SecurityCode, User, UserGroup, UserGroupType
 
 ACCOUNT_MANAGEMENT = "manage_accounts"
+SECURITY_CODE_REQUEST_WINDOW = timedelta(hours=1)
 
 # The named rights of ORG-3, in the order the screens show them.
 RIGHT_CODENAMES = [
@@ -231,6 +233,17 @@ def email_change_request(*, user: User, new_email: str) -> SecurityCode:
     if User.objects.filter(email__iexact=new_email).exclude(pk=user.pk).exists():
         raise ValidationError({"new_email": _("Cette adresse est déjà utilisée par un compte.")})
     now = timezone.now()
+    # Each new code brings fresh attempts: without a cap on requests, the attempt limit
+    # would not bound guessing, and the old address could be flooded with warnings.
+    recent = SecurityCode.objects.filter(
+        user=user,
+        purpose=SecurityCode.Purpose.EMAIL_CHANGE,
+        created_at__gte=now - SECURITY_CODE_REQUEST_WINDOW,
+    ).count()
+    if recent >= settings.SECURITY_CODE_MAX_REQUESTS_PER_HOUR:
+        raise ValidationError(
+            {"new_email": _("Trop de demandes de code : réessayez dans une heure.")}
+        )
     SecurityCode.objects.filter(
         user=user, purpose=SecurityCode.Purpose.EMAIL_CHANGE, used_at=None, revoked_at=None
     ).update(revoked_at=now)
@@ -333,6 +346,7 @@ def password_changed_notify(*, user: User) -> None:
 
 
 def security_codes_purge() -> int:
-    cutoff = timezone.now() - settings.SECURITY_CODE_TTL
+    # Keep the codes of the last hour: they count in the request cap.
+    cutoff = timezone.now() - max(settings.SECURITY_CODE_TTL, SECURITY_CODE_REQUEST_WINDOW)
     deleted, _detail = SecurityCode.objects.filter(expires_at__lt=cutoff).delete()
     return deleted

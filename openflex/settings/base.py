@@ -162,6 +162,7 @@ AXES_VERBOSE = False
 # Profile security (ORG-4)
 SECURITY_CODE_TTL = timedelta(minutes=15)
 SECURITY_CODE_MAX_ATTEMPTS = 5
+SECURITY_CODE_MAX_REQUESTS_PER_HOUR = 5  # new codes asked for, per user
 
 # --- i18n / l10n ----------------------------------------------------------------
 LANGUAGE_CODE = "fr"

@@ -356,3 +356,30 @@ def test_profile_requires_login(client):
     response = client.get("/profil/")
     assert response.status_code == 302
     assert response["Location"].startswith("/connexion/")
+
+
+def test_code_requests_are_capped_per_hour(person):
+    """ORG-4: a new code does not bring unlimited fresh attempts."""
+    limit = settings.SECURITY_CODE_MAX_REQUESTS_PER_HOUR
+    for i in range(limit):
+        services.email_change_request(user=person, new_email=f"essai{i}@example.test")
+    with pytest.raises(ValidationError) as exc:
+        services.email_change_request(user=person, new_email="encore@example.test")
+    assert "Trop de demandes de code" in str(exc.value)
+    assert SecurityCode.objects.count() == limit
+    assert OutboundEmail.objects.filter(kind="email_change_warning").count() == limit
+
+    # An hour later, the person may ask again.
+    SecurityCode.objects.update(created_at=timezone.now() - timedelta(hours=1, seconds=1))
+    services.email_change_request(user=person, new_email="encore@example.test")
+
+
+def test_purge_forgets_old_codes_only(person):
+    old = services.email_change_request(user=person, new_email=NEW)
+    SecurityCode.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - timedelta(hours=3),
+        expires_at=timezone.now() - timedelta(hours=2, minutes=45),
+    )
+    recent = services.email_change_request(user=person, new_email="autre@example.test")
+    assert services.security_codes_purge() == 1
+    assert list(SecurityCode.objects.values_list("pk", flat=True)) == [recent.pk]
