@@ -1,51 +1,17 @@
 """Browser journey (V-9): from the home tile "Véhicules en retard" to "Gérer le statut"."""
 
-import os
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.core.management import call_command
 from django.utils import timezone
 
+from tests.e2e.conftest import login, screenshot, wait_for_tiles
 from vehicles.models import LifelineStatus, StatusMaxStay, Vehicle
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.xdist_group("browser"),
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
-@pytest.fixture
-def page(live_server):
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
-        )
-        context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="fr-FR")
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        yield page
-        browser.close()
-
-
-def test_from_the_home_tile_to_manage_status(page, live_server):
-    call_command("seed_demo", verbosity=0)
+def test_from_the_home_tile_to_manage_status(page, live_server, demo):
     # A vehicle of the fleet manager's points of sale, in entrée physique for 25 days
     # where 10 are allowed: late by 15 days.
     vehicle = (
@@ -63,15 +29,12 @@ def test_from_the_home_tile_to_manage_status(page, live_server):
         status_changed_at=timezone.now() - timedelta(days=25)
     )
 
-    page.goto(f"{live_server.url}/connexion/")
-    page.fill("input[name=username]", "gestionnaire-parc@demo.openflex.test")
-    page.fill("input[name=password]", "openflex-demo")
-    page.click("button[type=submit]")
+    login(page, live_server, "gestionnaire-parc@demo.openflex.test")
+    wait_for_tiles(page)
     tile = page.locator("a[data-tile=late-vehicles]")
-    tile.wait_for()
-    count = int(tile.locator(".tile-count").inner_text().replace("\u202f", "").replace("\xa0", ""))
+    count = int("".join(ch for ch in tile.locator(".tile-count").inner_text() if ch.isdigit()))
     assert count >= 1
-    page.screenshot(path=str(SCREENSHOTS / "late-home-tile.png"), full_page=True)
+    screenshot(page, "late-home-tile")
 
     tile.click()
     page.wait_for_url("**/vehicules/retards/**")
@@ -80,13 +43,13 @@ def test_from_the_home_tile_to_manage_status(page, live_server):
     assert "q=" in page.url  # the filtered list is in the URL (hx-push-url)
     row = page.locator("tbody tr").first
     assert row.locator(".badge-danger").inner_text() == "15 j"
-    page.screenshot(path=str(SCREENSHOTS / "late-list.png"), full_page=True)
+    screenshot(page, "late-list")
 
     row.get_by_role("link", name="Gérer le statut").click()
     page.wait_for_url(f"**/vehicules/{vehicle.pk}/retard/**")
     page.select_option("select[name=to]", "stock_vente")
     page.fill("textarea[name=reason]", "Préparation terminée, photos faites")
-    page.screenshot(path=str(SCREENSHOTS / "late-manage-status.png"), full_page=True)
+    screenshot(page, "late-manage-status")
     page.get_by_role("button", name="Valider").click()
     page.wait_for_url("**/vehicules/retards/**")
     page.get_by_text(f"Statut du véhicule n° {vehicle.pk} modifié.").wait_for()
