@@ -21,7 +21,7 @@ COPY manage.py ./
 COPY templates ./templates
 COPY static ./static
 
-RUN useradd --create-home --uid 1000 openflex && mkdir -p /app/var && chown -R openflex /app/var
+RUN useradd --create-home --uid 1000 openflex && mkdir -p /app/var/media && chown -R openflex /app/var
 USER openflex
 ENV DJANGO_SETTINGS_MODULE=openflex.settings.production OPENFLEX_BIND=0.0.0.0:8000
 RUN DJANGO_SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput
