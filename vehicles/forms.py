@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from openflex.accounts.models import PhysicalSite, PointOfSale
 
-from .models import LifelineStatus, Vehicle
+from .models import LifelineStatus, Vehicle, vin_validator
 from .services import REASON_MAX_LENGTH
 
 MONEY = {"min_value": 0, "max_digits": 12, "decimal_places": 2, "required": False}
@@ -60,6 +60,7 @@ class VehicleForm(forms.ModelForm):
         self.fields["vin"].widget.attrs.update(
             {"maxlength": 17, "style": "text-transform:uppercase"}
         )
+        self.fields["vin"].error_messages["max_length"] = vin_validator.message
         if self.instance.pk:
             # The owner changes by a transfer (V-14), the type never.
             for name in ("parc", "point_of_sale"):

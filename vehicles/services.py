@@ -74,7 +74,7 @@ def vehicle_create(*, by, **fields) -> Vehicle:
     vehicle = Vehicle(**fields)
     if vehicle.physical_site_id and vehicle.point_of_sale_id is None:
         vehicle.point_of_sale_id = vehicle.physical_site.point_of_sale_id
-    vehicle.full_clean()
+    vehicle.full_clean(exclude=["status"])  # protected FSM field: set by transitions only
     vehicle.save()
     VehicleStatusChange.objects.create(vehicle=vehicle, to_status=vehicle.status, by=by)
     vehicle_event_record(
@@ -118,7 +118,7 @@ def vehicle_update(*, vehicle: Vehicle, by, **fields) -> Vehicle:
         return vehicle
     for name in changed:
         setattr(vehicle, name, fields[name])
-    vehicle.full_clean()
+    vehicle.full_clean(exclude=["status"])  # protected FSM field: set by transitions only
     vehicle.save(update_fields=[*changed, "updated_at"])
     labels = ", ".join(str(Vehicle._meta.get_field(n).verbose_name) for n in changed)
     vehicle_event_record(
