@@ -31,6 +31,7 @@ class Column:
     numeric: bool = False
     money: bool = False
     width: int = 14  # XLSX column width
+    short: str = ""  # header of the HTML list when the label is long (full label as title)
 
 
 @dataclass
@@ -111,6 +112,7 @@ COLUMNS: dict[str, Column] = {
             ("registration",),
             lambda r, c: r["registration"],
             ("registration", "number"),
+            short=_("Immat."),
         ),
         Column("vin", _("N° de châssis"), ("vin",), lambda r, c: r["vin"], ("vin",), width=20),
         Column(
@@ -158,6 +160,7 @@ COLUMNS: dict[str, Column] = {
             lambda r, c: r["mileage"],
             ("mileage", "number"),
             numeric=True,
+            short=_("Km"),
         ),
         Column(
             "first_registration",
@@ -190,6 +193,7 @@ COLUMNS: dict[str, Column] = {
             ("selling_price", "number"),
             numeric=True,
             money=True,
+            short=_("Prix TTC"),
         ),
         Column(
             "catalogue_price",
@@ -224,6 +228,7 @@ COLUMNS: dict[str, Column] = {
             ("-price_reset_at", "-number"),
             numeric=True,
             width=12,
+            short=_("Nb j. depuis MAJ prix"),
         ),
         Column(
             "published",
@@ -238,6 +243,7 @@ COLUMNS: dict[str, Column] = {
             ("reservation_kind",),
             lambda r, c: _reservation(r["reservation_kind"]) if r["reservation_kind"] else "",
             width=26,
+            short=_("Réserv."),
         ),
         Column(
             "reservation_end",
@@ -261,7 +267,6 @@ DEFAULT_COLUMNS = [
     "parc",
     "brand",
     "model",
-    "version",
     "registration",
     "status",
     "point_of_sale",

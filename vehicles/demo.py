@@ -106,6 +106,7 @@ STATUS_WEIGHTS = [
     (StandardStatus.DELIVERY, 10),
     (StandardStatus.EXIT, 10),
 ]
+STATUS_ORDER = [s for s, _w in STATUS_WEIGHTS]
 DEFAULT_MAX_STAYS = {
     StandardStatus.PRE_ENTRY: 30,
     StandardStatus.PHYSICAL_ENTRY: 10,
@@ -137,6 +138,7 @@ def build_vehicle(rng: random.Random, sites: list[PhysicalSite], now, n: int) ->
     parc = rng.choices([Parc.VO, Parc.VN, Parc.VD], weights=[60, 30, 10])[0]
     status = rng.choices([s for s, _ in STATUS_WEIGHTS], weights=[w for _, w in STATUS_WEIGHTS])[0]
     site = rng.choice(sites)
+    status_since = now - timedelta(days=rng.randint(0, 120), hours=rng.randint(0, 23))
     used = parc != Parc.VN
     base = Decimal(rng.randrange(14000, 62000, 100))
     selling = (base * Decimal("0.7")).quantize(Decimal("1")) if parc == Parc.VO else base
@@ -167,7 +169,7 @@ def build_vehicle(rng: random.Random, sites: list[PhysicalSite], now, n: int) ->
         from_configurator=parc == Parc.VN and rng.random() < 0.6,
         point_of_sale_id=site.point_of_sale_id,
         physical_site=site,
-        status_changed_at=now - timedelta(days=rng.randint(0, 120), hours=rng.randint(0, 23)),
+        status_changed_at=status_since,
         selling_price=selling if has_price else None,
         catalogue_price=(base * Decimal("1.08")).quantize(Decimal("1"))
         if parc != Parc.VO
@@ -175,7 +177,8 @@ def build_vehicle(rng: random.Random, sites: list[PhysicalSite], now, n: int) ->
         discount=Decimal(rng.choice([0, 500, 1000, 1500])) if parc != Parc.VO else None,
         price_reset_at=now - timedelta(days=rng.randint(0, 90), hours=rng.randint(0, 23)),
         publication_requested=rng.random() < 0.9,
-        created_at=now - timedelta(days=rng.randint(0, 200)),
+        created_at=status_since
+        - timedelta(days=6 * STATUS_ORDER.index(status) + rng.randint(3, 40)),
         status=status,
     )
     vehicle.search_text = Vehicle.build_search_text(
