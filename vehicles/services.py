@@ -528,6 +528,8 @@ def transfer_request(
 ) -> OwnershipTransfer:
     reason = _check_reason(reason)
     vehicle = _lock(vehicle)
+    if vehicle.status == StandardStatus.EXIT:
+        raise ValidationError(_("Ce véhicule est sorti du stock."))
     if to_point_of_sale.pk == vehicle.point_of_sale_id:
         raise ValidationError(
             {"to_point_of_sale": _("Le véhicule appartient déjà à ce point de vente.")}
@@ -636,6 +638,8 @@ def _check_configuration_right(by) -> None:
 def auction_create(*, vehicle: Vehicle, by, starts_at, ends_at, reserve_price=None) -> Auction:
     _check_configuration_right(by)
     vehicle = _lock(vehicle)
+    if vehicle.status == StandardStatus.EXIT:
+        raise ValidationError(_("Ce véhicule est sorti du stock."))
     if ends_at <= starts_at:
         raise ValidationError({"ends_at": _("La fin doit suivre le début de l'enchère.")})
     if reserve_price is not None and reserve_price < 0:

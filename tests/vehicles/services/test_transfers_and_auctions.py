@@ -219,3 +219,14 @@ def test_no_price_or_not_in_sales_stock_is_not_published():
     no_price = VehicleFactory(status="stock_vente", selling_price=None)
     assert vehicle_publication_refresh(vehicle=in_entry) is False
     assert vehicle_publication_refresh(vehicle=no_price) is False
+
+
+def test_an_exited_vehicle_is_neither_transferred_nor_auctioned(fleet_manager):
+    vehicle = VehicleFactory(status="sortie")
+    with pytest.raises(ValidationError):
+        transfer_request(vehicle=vehicle, to_point_of_sale=PointOfSaleFactory(), by=fleet_manager)
+    now = timezone.now()
+    with pytest.raises(ValidationError):
+        auction_create(
+            vehicle=vehicle, by=fleet_manager, starts_at=now, ends_at=now + timedelta(days=1)
+        )
