@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -158,8 +159,8 @@ def delay_manage(request: HttpRequest, number: int) -> HttpResponse:
     vehicle = selectors.vehicle_get_for_user(user=request.user, number=number)
     moves = [m for m in lifeline.allowed_moves(vehicle) if not m.backward]
     form = DelayManageForm(request.POST or None, moves=moves)
-    back = request.POST.get("next") or request.GET.get("next") or reverse("vehicles:late_list")
-    if not back.startswith("/"):
+    back = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         back = reverse("vehicles:late_list")
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

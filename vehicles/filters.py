@@ -19,6 +19,8 @@ NO_RESERVATION = "aucune"
 RESERVATION_CHOICES = [(NO_RESERVATION, _("Non réservé"))] + [
     (value, label) for value, label in ReservationKind.choices if value
 ]
+MAX_DAYS = 36_500  # a century: beyond, a date cannot be computed
+MAX_PRICE = 10**10 - 1  # the prices' max_digits=12, decimal_places=2
 PER_PAGE_CHOICES = [(10, "10"), (25, "25"), (50, "50"), (100, "100")]
 
 
@@ -96,18 +98,26 @@ class VehicleFilter(django_filters.FilterSet):
         field_name="selling_price",
         lookup_expr="gte",
         min_value=0,
+        max_value=MAX_PRICE,
     )
     price_max = django_filters.NumberFilter(
         label=_("Prix max. (€)"),
         field_name="selling_price",
         lookup_expr="lte",
         min_value=0,
+        max_value=MAX_PRICE,
     )
     days_min = django_filters.NumberFilter(
-        label=_("MAJ des prix : au moins (j)"), method="filter_days_min", min_value=0
+        label=_("MAJ des prix : au moins (j)"),
+        method="filter_days_min",
+        min_value=0,
+        max_value=MAX_DAYS,
     )
     days_max = django_filters.NumberFilter(
-        label=_("MAJ des prix : au plus (j)"), method="filter_days_max", min_value=0
+        label=_("MAJ des prix : au plus (j)"),
+        method="filter_days_max",
+        min_value=0,
+        max_value=MAX_DAYS,
     )
     reservation = django_filters.MultipleChoiceFilter(
         distinct=False,
@@ -147,6 +157,7 @@ class VehicleFilter(django_filters.FilterSet):
         for name in ("price_min", "price_max", "days_min", "days_max"):
             self.filters[name].extra["error_messages"] = {
                 "min_value": _("La valeur ne peut pas être négative."),
+                "max_value": _("La valeur est trop grande."),
                 "invalid": _("Saisissez un nombre."),
             }
 

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -58,7 +58,10 @@ def lifeline_settings(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         action = request.POST.get("action")
         if action in ("up", "down"):
-            status = get_object_or_404(LifelineStatus, pk=request.POST.get("status"))
+            status_id = request.POST.get("status", "")
+            if not status_id.isdigit():
+                raise Http404
+            status = get_object_or_404(LifelineStatus, pk=status_id)
             try:
                 services.lifeline_status_move(status=status, up=action == "up")
             except ValidationError as exc:

@@ -86,7 +86,7 @@ class ProfileForm(forms.Form):
 
 
 class EmailChangeForm(forms.Form):
-    new_email = forms.EmailField(label=_("Nouvelle adresse email"))
+    new_email = forms.EmailField(label=_("Nouvelle adresse email"), max_length=254)
 
 
 class SecurityCodeForm(forms.Form):

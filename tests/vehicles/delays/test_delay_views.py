@@ -230,3 +230,15 @@ def test_list_query_count_does_not_depend_on_rows(client, manager, late, django_
         response = client.get("/vehicules/retards/")
     assert "18 véhicules en retard" in response.content.decode()
     assert len(many) == len(few)
+
+
+@pytest.mark.parametrize("target", ["//evil.example/", "https://evil.example/x"])
+def test_manage_status_never_redirects_outside(client, manager, late, target):
+    vehicle = late["vn"]
+    client.force_login(manager)
+    response = client.post(
+        f"/vehicules/{vehicle.pk}/retard/",
+        {"action": "status", "to": "stock_vente", "next": target},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/vehicules/retards/"

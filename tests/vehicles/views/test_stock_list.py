@@ -344,3 +344,13 @@ def test_export_from_a_saved_search(client_in, manager, site):
     saved = SavedSearch.objects.create(user=manager, name="VN", query="parc=VN&cols=number")
     rows = read_xlsx(client_in.get(f"/vehicules/export.xlsx?saved={saved.pk}"))
     assert [r[0] for r in rows[1:]] == [vn.pk]
+
+
+@pytest.mark.parametrize(
+    "query", ["days_min=999999999999", "days_max=99999999999999999999", "price_max=1e20"]
+)
+def test_huge_filter_values_are_refused_with_a_message(client_in, site, query):
+    VehicleFactory(physical_site=site)
+    response = client_in.get(f"/vehicules/?{query}")
+    assert response.status_code == 200
+    assert "La valeur est trop grande." in response.content.decode()

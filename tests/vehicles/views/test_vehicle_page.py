@@ -279,3 +279,9 @@ def test_max_stay_grid_refuses_bad_values(client):
     assert not StatusMaxStay.objects.exists()
     client.post("/parametres/vehicules/durees/", {f"stay-{status.pk}-VN-particulier": "12"})
     assert StatusMaxStay.objects.get().max_days == 12
+
+
+def test_settings_reorder_with_a_bad_status_id_is_a_404(client):
+    client.force_login(UserFactory(group_type="admin"))
+    response = client.post("/parametres/vehicules/", {"action": "up", "status": "abc"})
+    assert response.status_code == 404
