@@ -570,9 +570,10 @@ def transfer_list(request: HttpRequest) -> HttpResponse:
         status = ""
     qs = selectors.transfers_for_user(user=request.user, status=status)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    user_pos_ids = set(request.user.points_of_sale.values_list("pk", flat=True))
     for transfer in page:
         transfer.can_decide = transfer.status == OwnershipTransfer.Status.TO_VALIDATE and (
-            services.transfer_can_decide(request.user, transfer)
+            services.transfer_can_decide(request.user, transfer, user_pos_ids=user_pos_ids)
         )
     context = {"page": page, "status": status, "statuses": OwnershipTransfer.Status.choices}
     return render(request, "vehicles/transfers.html", context)

@@ -285,3 +285,60 @@ def test_settings_reorder_with_a_bad_status_id_is_a_404(client):
     client.force_login(UserFactory(group_type="admin"))
     response = client.post("/parametres/vehicules/", {"action": "up", "status": "abc"})
     assert response.status_code == 404
+
+
+def test_transfer_list_query_count_does_not_grow_with_rows(client, site):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from vehicles.services import transfer_request
+
+    validator = UserFactory(
+        group_type="directeur", rights=["validate_transfers"], points_of_sale=[site.point_of_sale]
+    )
+    client.force_login(validator)
+
+    def add(n):
+        for _ in range(n):
+            transfer_request(
+                vehicle=VehicleFactory(physical_site=site),
+                to_point_of_sale=PointOfSaleFactory(),
+                by=validator,
+            )
+
+    add(2)
+    client.get("/vehicules/transferts/")
+    with CaptureQueriesContext(connection) as few:
+        html = client.get("/vehicules/transferts/?statut=a_valider").content.decode()
+    assert html.count('value="approve"') == 2
+    add(8)
+    with CaptureQueriesContext(connection) as many:
+        html = client.get("/vehicules/transferts/?statut=a_valider").content.decode()
+    assert html.count('value="approve"') == 10
+    assert len(many) == len(few)
+
+
+def test_price_changes_list_query_count_does_not_grow_with_rows(client, seller, site):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    admin = UserFactory(group_type="admin", rights=["access_vn"])
+
+    def add(n):
+        for i in range(n):
+            vehicle_prices_update(
+                vehicle=VehicleFactory(physical_site=site),
+                by=seller,
+                selling_price=Decimal(9000 + i),
+            )
+
+    add(2)
+    client.force_login(admin)
+    client.get("/vehicules/prix-a-valider/")
+    with CaptureQueriesContext(connection) as few:
+        client.get("/vehicules/prix-a-valider/")
+    add(8)
+    with CaptureQueriesContext(connection) as many:
+        html = client.get("/vehicules/prix-a-valider/").content.decode()
+    assert html.count('value="validate"') == 10
+    assert len(many) == len(few)
