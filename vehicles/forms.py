@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from openflex.accounts.models import PhysicalSite, PointOfSale
 
 from .models import LifelineStatus, Vehicle, vin_validator
-from .services import REASON_MAX_LENGTH
+from .services import IDENTITY_FIELDS, REASON_MAX_LENGTH
 
 MONEY = {"min_value": 0, "max_digits": 12, "decimal_places": 2, "required": False}
 MONEY_ERRORS = {
@@ -27,28 +27,9 @@ class VehicleForm(forms.ModelForm):
 
     class Meta:
         model = Vehicle
-        fields = [
-            "parc",
-            "genre",
-            "destination",
-            "brand",
-            "model",
-            "version",
-            "energy",
-            "colour",
-            "doors",
-            "fiscal_power",
-            "power_hp",
-            "registration",
-            "vin",
-            "internal_number",
-            "first_registration",
-            "mileage",
-            "empty_weight",
-            "from_configurator",
-            "point_of_sale",
-            "physical_site",
-        ]
+        # The type and the owner are set at creation; later only the identity changes
+        # (the owner through a transfer, V-14).
+        fields = ["parc", "point_of_sale", *IDENTITY_FIELDS]
         widgets = {"first_registration": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args, user=None, points_of_sale=None, **kwargs):
