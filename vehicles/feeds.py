@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from openflex.core.inputs import xml_text
+
 from .models import Vehicle
 
 FIELDS = [
@@ -74,7 +76,7 @@ def json_feed() -> Iterator[str]:
 
 
 def _xml_value(value) -> str:
-    return "" if value is None else escape(str(value))
+    return "" if value is None else escape(xml_text(str(value)))
 
 
 def xml_feed() -> Iterator[str]:

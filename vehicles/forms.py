@@ -126,6 +126,19 @@ class AuctionForm(forms.Form):
     )
     reserve_price = money_field(_("Prix de réserve"))
 
+    def clean(self):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        data = super().clean()
+        now = timezone.now()
+        for name in ("starts_at", "ends_at"):
+            moment = data.get(name)
+            if moment and not now - timedelta(days=1) <= moment <= now + timedelta(days=730):
+                self.add_error(name, _("Choisissez une date entre hier et dans deux ans."))
+        return data
+
 
 class AuctionCloseForm(forms.Form):
     winning_bid = money_field(_("Enchère gagnante"))

@@ -1,6 +1,6 @@
 """Reads on the stock, scoped to what the user may see."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from openflex.accounts.selectors import points_of_sale_for_user, user_is_platform_admin
@@ -86,7 +86,16 @@ def transfers_for_user(*, user, status: str = "") -> QuerySet[OwnershipTransfer]
     return qs.order_by("-requested_at", "-pk")
 
 
+def transfers_to_decide(*, user) -> QuerySet[OwnershipTransfer]:
+    """Pending transfers the user decides, by the rule of services.transfer_can_decide."""
+    decides = Q(from_point_of_sale__transfer_manager=user)
+    if user.has_perm("accounts.validate_transfers"):
+        unmanaged = Q(from_point_of_sale__transfer_manager__isnull=True)
+        if not user_is_platform_admin(user):
+            unmanaged &= Q(from_point_of_sale__in=user.points_of_sale.values("pk"))
+        decides |= unmanaged
+    return OwnershipTransfer.objects.filter(decides, status=OwnershipTransfer.Status.TO_VALIDATE)
+
+
 def transfers_to_decide_count(*, user) -> int:
-    return OwnershipTransfer.objects.filter(
-        status=OwnershipTransfer.Status.TO_VALIDATE, from_point_of_sale__transfer_manager=user
-    ).count()
+    return transfers_to_decide(user=user).count()

@@ -153,7 +153,17 @@ def vehicle_status_change(
     now = timezone.now()
     vehicle.move_to(to)
     vehicle.status_changed_at = now
-    vehicle.save(update_fields=["status", "status_changed_at", "updated_at"])
+    # A snooze and its reason belong to the stay in the previous status (V-9).
+    vehicle.delay_snoozed_until, vehicle.delay_reason = None, ""
+    vehicle.save(
+        update_fields=[
+            "status",
+            "status_changed_at",
+            "delay_snoozed_until",
+            "delay_reason",
+            "updated_at",
+        ]
+    )
     VehicleStatusChange.objects.create(
         vehicle=vehicle, from_status=previous, to_status=to, at=now, by=by, reason=reason
     )

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from openflex.accounts.permissions import admin_required
+from openflex.core.inputs import parse_id
 
 from . import services
 from .forms import LifelineStatusForm
@@ -58,8 +59,8 @@ def lifeline_settings(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         action = request.POST.get("action")
         if action in ("up", "down"):
-            status_id = request.POST.get("status", "")
-            if not status_id.isdigit():
+            status_id = parse_id(request.POST.get("status"))
+            if status_id is None:
                 raise Http404
             status = get_object_or_404(LifelineStatus, pk=status_id)
             try:
@@ -109,10 +110,11 @@ def max_stays_edit(request: HttpRequest) -> HttpResponse:
             if not text:
                 values[(status.pk, parc, dest)] = None
                 continue
-            if not text.isdigit() or not 1 <= int(text) <= MAX_DAYS:
+            days = parse_id(text) if len(text) <= 5 else None
+            if days is None or not 1 <= days <= MAX_DAYS:
                 errors[name] = _("Nombre de jours entre 1 et %s.") % MAX_DAYS
                 continue
-            values[(status.pk, parc, dest)] = int(text)
+            values[(status.pk, parc, dest)] = days
     if errors:
         messages.error(request, _("Certaines durées sont invalides : rien n'a été enregistré."))
         return render(

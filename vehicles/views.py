@@ -18,6 +18,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from openflex.accounts.permissions import right_required
 from openflex.accounts.selectors import points_of_sale_for_user
+from openflex.core.inputs import parse_id
 
 from . import delays, exports, feeds, lifeline, panels, selectors, services
 from .columns import (
@@ -66,8 +67,8 @@ class CountingPaginator(Paginator):
 
 def _list_params(request: HttpRequest) -> tuple[QueryDict, SavedSearch | None]:
     """The list's query: the URL's, or a saved search's when ``saved=<id>`` is given."""
-    saved_id = request.GET.get("saved")
-    if saved_id and saved_id.isdigit():
+    saved_id = parse_id(request.GET.get("saved"))
+    if saved_id is not None:
         saved = SavedSearch.objects.filter(user=request.user, pk=saved_id).first()
         if saved is not None:
             # The saved query, with what the URL adds on top (a page, another sort …).

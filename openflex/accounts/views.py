@@ -11,6 +11,8 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from openflex.core.inputs import clean_text
+
 from . import selectors, services
 from .forms import (
     AccountForm,
@@ -112,8 +114,10 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 @right_required(MANAGE)
 def user_list(request: HttpRequest) -> HttpResponse:
-    search = request.GET.get("q", "").strip()
+    search = clean_text(request.GET.get("q"))
     group_type = request.GET.get("type", "")
+    if group_type not in UserGroupType.values:
+        group_type = ""
     state = request.GET.get("state", "")
     qs = selectors.user_list(search=search, group_type=group_type, state=state)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))

@@ -11,6 +11,7 @@ from django_fsm import TransitionNotAllowed
 
 from openflex.accounts.models import Entity, PhysicalSite, PointOfSale
 from openflex.accounts.permissions import admin_required
+from openflex.core.inputs import clean_text
 from openflex.notifications import selectors as notification_selectors
 from openflex.notifications import services as notification_services
 from openflex.notifications.models import OutboundEmail
@@ -70,7 +71,7 @@ def point_of_sale_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @admin_required
 def email_list(request: HttpRequest) -> HttpResponse:
-    q = request.GET.get("q", "").strip()
+    q = clean_text(request.GET.get("q"))
     status = request.GET.get("status", "")
     if status not in OutboundEmail.Status.values:
         status = ""
