@@ -194,7 +194,7 @@ def vehicle_export(request: HttpRequest) -> HttpResponse:
 @require_POST
 def columns_save(request: HttpRequest) -> HttpResponse:
     columns = parse_columns(request.POST.getlist("cols")) or list(DEFAULT_COLUMNS)
-    StockListPreference.objects.update_or_create(user=request.user, defaults={"columns": columns})
+    services.stock_columns_save(user=request.user, columns=columns)
     query = QueryDict(request.POST.get("query", ""), mutable=True)
     query.pop("cols", None)
     url = f"{reverse('vehicles:list')}?{query.urlencode()}"
@@ -211,17 +211,14 @@ def saved_search_create(request: HttpRequest) -> HttpResponse:
     if "cols" not in query:
         query["cols"] = ",".join(_visible_columns(request, query))
     if form.is_valid():
-        name, is_default = form.cleaned_data["name"].strip(), form.cleaned_data["is_default"]
         try:
-            with transaction.atomic():
-                if is_default:
-                    SavedSearch.objects.filter(user=request.user, is_default=True).update(
-                        is_default=False
-                    )
-                saved = SavedSearch.objects.create(
-                    user=request.user, name=name, query=query.urlencode(), is_default=is_default
-                )
-        except IntegrityError:
+            saved = services.saved_search_create(
+                user=request.user,
+                name=form.cleaned_data["name"],
+                query=query.urlencode(),
+                is_default=form.cleaned_data["is_default"],
+            )
+        except (ValidationError, IntegrityError):
             form.add_error("name", _("Vous avez déjà une recherche de ce nom."))
         else:
             messages.success(request, _("Recherche « %s » enregistrée.") % saved.name)
@@ -241,16 +238,13 @@ def saved_search_create(request: HttpRequest) -> HttpResponse:
 def saved_search_action(request: HttpRequest, pk: int) -> HttpResponse:
     saved = get_object_or_404(SavedSearch, pk=pk, user=request.user)
     action = request.POST.get("action")
-    with transaction.atomic():
-        if action == "delete":
-            saved.delete()
-            messages.success(request, _("Recherche supprimée."))
-        elif action == "default":
-            SavedSearch.objects.filter(user=request.user, is_default=True).update(is_default=False)
-            SavedSearch.objects.filter(pk=saved.pk).update(is_default=True)
+    if action == "delete":
+        services.saved_search_delete(saved=saved)
+        messages.success(request, _("Recherche supprimée."))
+    elif action in ("default", "undefault"):
+        services.saved_search_set_default(saved=saved, default=action == "default")
+        if action == "default":
             messages.success(request, _("« %s » est votre recherche par défaut.") % saved.name)
-        elif action == "undefault":
-            SavedSearch.objects.filter(pk=saved.pk).update(is_default=False)
     return redirect(f"{reverse('vehicles:list')}?sort=-number")
 
 

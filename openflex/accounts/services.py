@@ -350,3 +350,24 @@ def security_codes_purge() -> int:
     cutoff = timezone.now() - max(settings.SECURITY_CODE_TTL, SECURITY_CODE_REQUEST_WINDOW)
     deleted, _detail = SecurityCode.objects.filter(expires_at__lt=cutoff).delete()
     return deleted
+
+
+# --- Organisation (ORG-1, ORG-5) ----------------------------------------------------------
+
+
+@transaction.atomic
+def point_of_sale_update(*, point_of_sale: PointOfSale, **fields) -> PointOfSale:
+    for name, value in fields.items():
+        setattr(point_of_sale, name, value)
+    point_of_sale.save(update_fields=list(fields))
+    return point_of_sale
+
+
+@transaction.atomic
+def physical_site_create(*, point_of_sale: PointOfSale, name: str, address: str = ""):
+    from .models import PhysicalSite
+
+    name = name.strip()
+    if PhysicalSite.objects.filter(point_of_sale=point_of_sale, name__iexact=name).exists():
+        raise ValidationError({"name": _("Ce point de vente a déjà un site de ce nom.")})
+    return PhysicalSite.objects.create(point_of_sale=point_of_sale, name=name, address=address)

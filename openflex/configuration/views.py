@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,7 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_fsm import TransitionNotAllowed
 
-from openflex.accounts.models import Entity, PhysicalSite, PointOfSale
+from openflex.accounts import services as account_services
+from openflex.accounts.models import Entity, PointOfSale
 from openflex.accounts.permissions import admin_required
 from openflex.core.inputs import clean_text
 from openflex.notifications import selectors as notification_selectors
@@ -52,16 +54,17 @@ def point_of_sale_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if request.POST.get("action") == "site":
             if site_form.is_valid():
                 try:
-                    with transaction.atomic():
-                        PhysicalSite.objects.create(point_of_sale=pos, **site_form.cleaned_data)
-                except IntegrityError:
+                    account_services.physical_site_create(
+                        point_of_sale=pos, **site_form.cleaned_data
+                    )
+                except (ValidationError, IntegrityError):
                     site_form.add_error("name", _("Ce point de vente a déjà un site de ce nom."))
                 else:
                     messages.success(request, _("Site ajouté."))
                     return redirect("configuration:point_of_sale_edit", pk=pos.pk)
             form = PointOfSaleForm(instance=pos)
         elif form.is_valid():
-            form.save()
+            account_services.point_of_sale_update(point_of_sale=pos, **form.cleaned_data)
             messages.success(request, _("Point de vente enregistré."))
             return redirect("configuration:organisation")
     status = 400 if (form.errors or site_form.errors) else 200
