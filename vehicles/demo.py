@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from openflex.accounts.models import PhysicalSite, User
+from openflex.core.templatetags.openflex import format_money
 
 from . import services
 from .models import (
@@ -223,6 +224,7 @@ def _seed_showcase(sites, now, log) -> None:
         vehicles.append(vehicle)
     Vehicle.objects.bulk_create(vehicles)
     changes, events, prices = [], [], []
+    labels = dict(LifelineStatus.objects.values_list("code", "label"))
     for v in vehicles:
         changes.append(
             VehicleStatusChange(
@@ -236,6 +238,17 @@ def _seed_showcase(sites, now, log) -> None:
             changes.append(
                 VehicleStatusChange(
                     vehicle=v, from_status=steps[i - 1], to_status=steps[i], at=at, by=manager
+                )
+            )
+            # The history (V-3) tells the same story as the lifeline.
+            events.append(
+                VehicleEvent(
+                    vehicle=v,
+                    kind=VehicleEvent.Kind.STATUS,
+                    at=at,
+                    by=manager,
+                    message=f"Statut : {labels[steps[i - 1]]} → {labels[steps[i]]}",
+                    data={"from": steps[i - 1], "to": steps[i], "reason": ""},
                 )
             )
         events.append(
@@ -257,6 +270,17 @@ def _seed_showcase(sites, now, log) -> None:
                     status=PriceChange.Status.VALIDATED,
                     created_at=v.price_reset_at,
                     created_by=manager,
+                )
+            )
+            events.append(
+                VehicleEvent(
+                    vehicle=v,
+                    kind=VehicleEvent.Kind.PRICE,
+                    at=v.price_reset_at,
+                    by=manager,
+                    message=f"Prix de vente : — → {format_money(v.selling_price)} "
+                    f"({PriceOrigin.MANUAL.label}, {PriceChange.Status.VALIDATED.label})",
+                    data={"field": "selling_price", "old": None, "new": str(v.selling_price)},
                 )
             )
     VehicleStatusChange.objects.bulk_create(changes)

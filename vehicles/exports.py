@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from django.db.models import QuerySet
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -13,6 +14,25 @@ from .columns import Column, RowContext, needed_fields
 
 CHUNK = 2000
 MONEY_FORMAT = '#,##0.00\\ "€"'
+
+
+def xlsx_value(sheet, value):
+    """A value openpyxl accepts and Excel shows as typed.
+
+    Text typed in a vehicle's fields may hold control characters (openpyxl refuses
+    them: the export failed with a 500) or start with ``=`` (openpyxl would write a
+    live formula — spreadsheet injection). Both are checked cheaply: most strings are
+    printable and do not start with ``=``.
+    """
+    if not isinstance(value, str) or not value:
+        return value
+    if not value.isprintable():
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    if value.startswith("="):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        return cell
+    return value
 
 
 def write_stock_xlsx(queryset: QuerySet, columns: list[Column], ctx: RowContext, fileobj) -> int:
@@ -31,10 +51,15 @@ def write_stock_xlsx(queryset: QuerySet, columns: list[Column], ctx: RowContext,
     sheet.append(header)
 
     money_columns = {i for i, c in enumerate(columns) if c.money}
+    text_columns = [i for i, c in enumerate(columns) if not c.money and not c.numeric]
     count = 0
     rows = queryset.values(*needed_fields(columns)).iterator(chunk_size=CHUNK)
     for row in rows:
         values = [column.value(row, ctx) for column in columns]
+        for i in text_columns:
+            value = values[i]
+            if value.__class__ is str and value and (value[0] == "=" or not value.isprintable()):
+                values[i] = xlsx_value(sheet, value)
         if money_columns:
             for i in money_columns:
                 if values[i] is not None:

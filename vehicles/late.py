@@ -11,6 +11,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from . import delays
+from .exports import xlsx_value
 
 FIELDS = [
     "number",
@@ -119,7 +120,7 @@ def write_late_xlsx(rows, fileobj) -> int:
     sheet.append(header)
     count = 0
     for row in rows:
-        sheet.append(row.cells())
+        sheet.append([xlsx_value(sheet, value) for value in row.cells()])
         count += 1
     workbook.save(fileobj)
     return count

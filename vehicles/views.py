@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 from django_fsm import TransitionNotAllowed
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -24,6 +25,7 @@ from . import delays, exports, feeds, lifeline, panels, selectors, services
 from .columns import (
     COLUMNS,
     DEFAULT_COLUMNS,
+    DEFAULT_SORT,
     RowContext,
     cell_html,
     export_columns,
@@ -107,14 +109,8 @@ def _stock_filter(request: HttpRequest, params: QueryDict, statuses=None) -> Veh
     )
 
 
-@login_required
-@require_GET
-def vehicle_list(request: HttpRequest) -> HttpResponse:
-    if not request.GET and not request.htmx:
-        default = SavedSearch.objects.filter(user=request.user, is_default=True).first()
-        if default is not None and default.query:
-            return redirect(f"{reverse('vehicles:list')}?{default.query}")
-    params, saved = _list_params(request)
+def _list_context(request: HttpRequest, params: QueryDict, saved, saved_form=None) -> dict:
+    """What the stock list page and its results partial render."""
     statuses = selectors.lifeline_statuses()
     filterset = _stock_filter(request, params, statuses)
     visible = _visible_columns(request, params)
@@ -146,29 +142,56 @@ def vehicle_list(request: HttpRequest) -> HttpResponse:
     for key in LIST_PARAMS_IGNORED:
         query.pop(key, None)
     form = filterset.form
-    context = {
+    # The sort actually applied: an invalid one is reported once, not carried along by
+    # the hidden field into every following request.
+    sort = getattr(form, "cleaned_data", {}).get("sort") or DEFAULT_SORT
+    sections = filterset.SECTIONS
+    return {
         "filter": filterset,
+        # A section is open when it is the first or the last, or when one of its
+        # filters is set (a shared or bookmarked list shows what restricts it).
         "filter_sections": [
-            (title, [form[name] for name in names]) for title, names in filterset.SECTIONS
+            (
+                title,
+                [form[name] for name in names],
+                index in (0, len(sections) - 1)
+                or any(v for name in names for v in params.getlist(name)),
+            )
+            for index, (title, names) in enumerate(sections)
         ],
         "columns": columns,
         "visible": visible,
+        "cols_param": ",".join(parse_columns(params.get("cols"))),
         "all_columns": COLUMNS.values(),
         "rows": rows,
         "page": page,
         "per_page": per_page,
         "per_page_choices": PER_PAGE_CHOICES,
-        "sort": params.get("sort") or "-number",
+        "sort": sort,
         "query": query.urlencode(),
         "saved": saved,
         "saved_searches": SavedSearch.objects.filter(user=request.user),
-        "saved_form": SavedSearchForm(),
+        "saved_form": saved_form or SavedSearchForm(),
     }
-    template = (
-        "vehicles/list.html#results"
-        if request.htmx and not request.htmx.boosted
-        else ("vehicles/list.html")
-    )
+
+
+def _wants_partial(request: HttpRequest) -> bool:
+    """An HTMX swap of the results; a boosted link or a history restore needs the page."""
+    htmx = request.htmx
+    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
+
+
+@login_required
+@require_GET
+@vary_on_headers("HX-Request")
+def vehicle_list(request: HttpRequest) -> HttpResponse:
+    if not request.GET and not request.htmx:
+        default = SavedSearch.objects.filter(user=request.user, is_default=True).first()
+        if default is not None and default.query:
+            return redirect(f"{reverse('vehicles:list')}?{default.query}")
+    params, saved = _list_params(request)
+    context = _list_context(request, params, saved)
+    template = "vehicles/list.html#results" if _wants_partial(request) else "vehicles/list.html"
     return render(request, template, context)
 
 
@@ -223,12 +246,16 @@ def saved_search_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Recherche « %s » enregistrée.") % saved.name)
     if form.errors:
-        context = {
-            "saved_form": form,
-            "saved_searches": SavedSearch.objects.filter(user=request.user),
-            "query": query.urlencode(),
-        }
-        return render(request, "vehicles/list.html#saved-searches", context, status=400)
+        if request.htmx:
+            context = {
+                "saved_form": form,
+                "saved_searches": SavedSearch.objects.filter(user=request.user),
+                "query": query.urlencode(),
+            }
+            return render(request, "vehicles/list.html#saved-searches", context, status=400)
+        # Without JavaScript: the whole list again, with the form's errors.
+        context = _list_context(request, query, None, saved_form=form)
+        return render(request, "vehicles/list.html", context, status=400)
     url = f"{reverse('vehicles:list')}?saved={saved.pk}"
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
@@ -262,7 +289,7 @@ def _detail_context(request, vehicle, **forms):
     can_configure = request.user.has_perm(CONFIGURE)
     pending_transfer = (
         vehicle.transfers.filter(status=OwnershipTransfer.Status.TO_VALIDATE)
-        .select_related("to_point_of_sale")
+        .select_related("from_point_of_sale", "to_point_of_sale")
         .first()
     )
     auctions = list(vehicle.auctions.all()[:10])
@@ -305,6 +332,9 @@ def _detail_context(request, vehicle, **forms):
             timezone.localdate() - timezone.localtime(vehicle.price_reset_at).date()
         ).days,
         "pending_transfer": pending_transfer,
+        "can_decide_transfer": pending_transfer is not None
+        and services.transfer_can_decide(request.user, pending_transfer),
+        "decision_form": forms.get("decision_form") or DecisionForm(),
         "transfers": vehicle.transfers.select_related(
             "from_point_of_sale", "to_point_of_sale", "requested_by", "decided_by"
         )[:10],
@@ -543,8 +573,12 @@ def price_change_decide(request: HttpRequest, pk: int) -> HttpResponse:
     selectors.vehicle_get_for_user(user=request.user, number=change.vehicle_id)
     form = DecisionForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    action = request.POST.get("action")
+    if action not in ("validate", "refuse"):
+        messages.error(request, _("Choisissez de valider ou de refuser."))
+        return redirect("vehicles:price_changes")
     try:
-        if request.POST.get("action") == "validate":
+        if action == "validate":
             services.price_change_validate(change=change, by=request.user)
             messages.success(request, _("Mise à jour de prix validée."))
         else:
@@ -580,8 +614,12 @@ def transfer_decide(request: HttpRequest, pk: int) -> HttpResponse:
     transfer = get_object_or_404(OwnershipTransfer, pk=pk)
     form = DecisionForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    action = request.POST.get("action")
+    if action not in ("approve", "reject"):
+        messages.error(request, _("Choisissez de valider ou de rejeter."))
+        return _after_transfer_decision(request, transfer)
     try:
-        if request.POST.get("action") == "approve":
+        if action == "approve":
             services.transfer_approve(transfer=transfer, by=request.user)
             messages.success(request, _("Transfert validé."))
         else:
@@ -591,6 +629,18 @@ def transfer_decide(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Ce transfert a déjà été traité."))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
+    return _after_transfer_decision(request, transfer)
+
+
+def _after_transfer_decision(request: HttpRequest, transfer: OwnershipTransfer) -> HttpResponse:
+    """Back to the vehicle page when decided there and the vehicle is still visible."""
+    if (
+        request.POST.get("next") == "vehicle"
+        and selectors.vehicle_queryset_for_user(request.user)
+        .filter(pk=transfer.vehicle_id)
+        .exists()
+    ):
+        return redirect("vehicles:detail", number=transfer.vehicle_id)
     return redirect(f"{reverse('vehicles:transfers')}?statut=a_valider")
 
 

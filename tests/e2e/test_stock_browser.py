@@ -34,6 +34,18 @@ def test_filter_sort_export_and_save_a_search(page, live_server, demo):
     assert page.locator("#filters").is_visible()  # not reloaded
     types = page.locator("#results tbody tr td:nth-child(2)").all_inner_texts()
     assert types and set(types) == {"VO"}
+    assert "q=" not in page.url and "brand=" not in page.url  # no empty filters in the URL
+
+    # Free text: only the matching vehicles stay, still without a reload.
+    first_brand = page.locator("#results tbody tr td:nth-child(3)").first.inner_text()
+    page.get_by_label("Recherche", exact=True).fill(first_brand.lower())
+    page.wait_for_url(f"**q={first_brand.lower()}**")
+    page.locator("#results").get_by_text(first_brand).first.wait_for()
+    brands = page.locator("#results tbody tr td:nth-child(3)").all_inner_texts()
+    assert brands and set(brands) == {first_brand}
+    assert page.locator("#filters").is_visible()
+    page.get_by_label("Recherche", exact=True).fill("")
+    page.wait_for_url(lambda url: "q=" not in url)
 
     # Sort by days since the last price update, both ways.
     header = page.locator("#results thead").get_by_role("link", name=DAYS)
@@ -73,7 +85,17 @@ def test_filter_sort_export_and_save_a_search(page, live_server, demo):
     page.locator("#saved-searches").get_by_role("link", name="VO les plus anciens").wait_for()
     screenshot(page, "vehicles-list")
 
+    # The same name again: the error shows in place (HTMX swaps the 400), nothing saved.
+    page.get_by_label("Nom de la recherche").fill("VO les plus anciens")
+    page.get_by_role("button", name="Enregistrer la recherche").click()
+    error = "Vous avez déjà une recherche de ce nom."
+    page.locator("#saved-searches").get_by_text(error).wait_for()
+    assert SavedSearch.objects.filter(name="VO les plus anciens").count() == 1
+
     page.locator("#results tbody tr td a").first.click()
     page.wait_for_url("**/vehicules/*/")
     page.get_by_role("heading", name="Ligne de vie").wait_for()
+    # The history tells the lifeline's story (V-3).
+    reached = page.locator(".lifeline li.done, .lifeline li.current").count()
+    assert page.locator(".timeline").get_by_text("Statut :").count() == reached - 1
     screenshot(page, "vehicle-detail")

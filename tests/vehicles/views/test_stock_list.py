@@ -354,3 +354,128 @@ def test_huge_filter_values_are_refused_with_a_message(client_in, site, query):
     response = client_in.get(f"/vehicules/?{query}")
     assert response.status_code == 200
     assert "La valeur est trop grande." in response.content.decode()
+
+
+def test_a_salesperson_cannot_filter_on_another_point_of_sale(client, site):
+    """V-4 and scope: a point of sale outside the user's is an invalid choice, not a leak."""
+    VehicleFactory(physical_site=site)
+    theirs = VehicleFactory()
+    client.force_login(
+        UserFactory(group_type="vendeur", rights=["access_vn"], points_of_sale=[site.point_of_sale])
+    )
+    response = client.get(f"/vehicules/?point_of_sale={theirs.point_of_sale_id}")
+    assert response.status_code == 200
+    assert "Point de vente propriétaire" in response.content.decode()
+    assert theirs.pk not in numbers(response)
+
+
+def test_an_invalid_sort_is_reported_once_and_not_carried_along(client_in, site):
+    """V-4: the hidden sort field carries the sort applied, not the bogus one."""
+    VehicleFactory(physical_site=site)
+    html = client_in.get("/vehicules/?sort=bogus").content.decode()
+    assert "Tri" in html and "Certains filtres sont invalides" in html
+    assert '<input type="hidden" name="sort" id="filter-sort" value="-number">' in html
+    partial = client_in.get("/vehicules/?sort=bogus", HTTP_HX_REQUEST="true").content.decode()
+    assert 'id="filter-sort" value="-number" hx-swap-oob="true"' in partial
+
+
+def test_a_section_holding_an_active_filter_is_open(client_in, site):
+    """V-4: a shared or bookmarked list shows the filters that restrict it."""
+    VehicleFactory(physical_site=site)
+
+    def stock_section(html):
+        start = html.index('<details class="filter-section"', html.index("Véhicule</summary>"))
+        return html[start : html.index(">", start) + 1]
+
+    assert stock_section(client_in.get("/vehicules/?sort=-number").content.decode()) == (
+        '<details class="filter-section">'
+    )
+    html = client_in.get("/vehicules/?status=stock_vente").content.decode()
+    assert stock_section(html) == '<details class="filter-section" open>'
+
+
+def test_htmx_history_restore_gets_the_whole_page_and_responses_vary(client_in, site):
+    """V-4: after hx-push-url, a history restore (cache miss) must get the full page, and
+    the browser cache must not serve the partial for the pushed URL."""
+    VehicleFactory(physical_site=site)
+    response = client_in.get(
+        "/vehicules/?parc=VO", HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true"
+    )
+    assert "<html" in response.content.decode()
+    assert "HX-Request" in response["Vary"]
+
+
+def test_a_saved_search_keeps_its_columns_when_filters_change(client_in, manager, site):
+    """V-5: the filter form of a saved search carries its columns along."""
+    VehicleFactory(physical_site=site)
+    saved = SavedSearch.objects.create(user=manager, name="Km", query="parc=VO&cols=number,mileage")
+    html = client_in.get(f"/vehicules/?saved={saved.pk}").content.decode()
+    start = html.index('<form id="filters"')
+    form = html[start : html.index("</form>", start)]
+    assert '<input type="hidden" name="cols" value="number,mileage">' in form
+    assert 'name="parc" value="VO" id="id_parc_1" checked>' in form
+
+
+def test_duplicate_saved_search_name_through_htmx_gets_the_form_back(client_in, manager):
+    """V-5: the HTMX form gets its section back with the error (status 400, swapped by the
+    page's before-swap handler); nothing is saved."""
+    client_in.post("/vehicules/recherches/", {"name": "VO", "query": "parc=VO"})
+    response = client_in.post(
+        "/vehicules/recherches/", {"name": "VO", "query": "parc=VN"}, HTTP_HX_REQUEST="true"
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "<html" not in html and 'id="saved-searches"' in html
+    assert "déjà une recherche de ce nom" in html
+    assert SavedSearch.objects.filter(user=manager).count() == 1
+
+
+def test_duplicate_saved_search_name_without_javascript_shows_the_whole_list(
+    client_in, manager, site
+):
+    """V-5 without JavaScript: the full list page with the error, the typed name kept."""
+    vo = VehicleFactory(physical_site=site, parc="VO")
+    VehicleFactory(physical_site=site, parc="VN")
+    client_in.post("/vehicules/recherches/", {"name": "Mes VO", "query": "parc=VO"})
+    response = client_in.post("/vehicules/recherches/", {"name": "Mes VO", "query": "parc=VO"})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "<html" in html and 'id="filters"' in html
+    assert "déjà une recherche de ce nom" in html
+    assert 'value="Mes VO"' in html
+    assert numbers(response) == [vo.pk]  # the list of the query being saved
+
+
+def test_saved_search_without_a_name_is_refused(client_in, manager):
+    """V-5: a name is required."""
+    response = client_in.post(
+        "/vehicules/recherches/", {"name": "", "query": "parc=VO"}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 400
+    assert "Ce champ est obligatoire" in response.content.decode()
+    assert not SavedSearch.objects.exists()
+
+
+def test_export_of_sixty_vehicles_with_ten_per_page_has_sixty_rows(client_in, site):
+    """V-6: every matching row, not the page; values of the days counter per row."""
+    vehicles = [aged(VehicleFactory(physical_site=site), n) for n in range(60)]
+    rows = read_xlsx(client_in.get("/vehicules/export.xlsx?per_page=10&page=2&sort=number"))
+    assert len(rows) == 61
+    assert [r[0] for r in rows[1:]] == [v.pk for v in vehicles]
+    assert [r[4] for r in rows[1:]] == list(range(60))
+
+
+def test_export_keeps_odd_text_as_text(client_in, site):
+    """V-6: a control character typed in a field no longer breaks the export (500), and a
+    value starting with '=' stays text instead of becoming a live spreadsheet formula."""
+    VehicleFactory(
+        physical_site=site,
+        brand='=HYPERLINK("http://example.test","x")',
+        version="1.5 dCi\x0b110",
+    )
+    response = client_in.get("/vehicules/export.xlsx?cols=number,brand,version")
+    assert response.status_code == 200
+    sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
+    brand, version = sheet["F2"], sheet["G2"]
+    assert (brand.value, brand.data_type) == ('=HYPERLINK("http://example.test","x")', "s")
+    assert version.value == "1.5 dCi110"

@@ -342,3 +342,187 @@ def test_price_changes_list_query_count_does_not_grow_with_rows(client, seller, 
         html = client.get("/vehicules/prix-a-valider/").content.decode()
     assert html.count('value="validate"') == 10
     assert len(many) == len(few)
+
+
+def test_publication_criteria_show_which_fail(client, fleet, site):
+    """V-12: each eligibility criterion with its state; a vehicle not in sales stock fails."""
+    vehicle = VehicleFactory(physical_site=site, status="entree_physique")
+    client.force_login(fleet)
+    html = client.get(f"/vehicules/{vehicle.pk}/").content.decode()
+    criteria = html[html.index('<ul class="criteria">') :]
+    criteria = criteria[: criteria.index("</ul>")]
+    assert '<li class="ko"><span aria-hidden="true">✘</span> En stock de vente' in criteria
+    assert '<li class="ok"><span aria-hidden="true">✔</span> Prix de vente renseigné' in criteria
+    assert "Non publié" in html
+
+
+def test_history_shows_price_and_status_changes_with_who(client, fleet, site):
+    """V-3: the timeline lists what happened, who did it, newest first."""
+    vehicle = VehicleFactory(physical_site=site, status="pre_entree")
+    client.force_login(fleet)
+    client.post(f"/vehicules/{vehicle.pk}/statut/", {"to": "entree_physique"})
+    client.post(f"/vehicules/{vehicle.pk}/prix/", {"selling_price": "16500"})
+    html = client.get(f"/vehicules/{vehicle.pk}/").content.decode()
+    timeline = html[html.index('<ol class="timeline">') :]
+    price = timeline.index("Prix de vente : 15\xa0000,00\xa0€ → 16\xa0500,00\xa0€")
+    status = timeline.index("Statut : Pré-entrée → Entrée physique")
+    assert price < status  # newest first
+    assert fleet.get_full_name() in timeline
+
+
+def test_a_price_decision_needs_a_manager_and_validation_keeps_the_price(client, seller, site):
+    """V-8: a salesperson cannot decide (403, unchanged); a sales manager validates."""
+    vehicle = VehicleFactory(physical_site=site)
+    client.force_login(seller)
+    client.post(f"/vehicules/{vehicle.pk}/prix/", {"selling_price": "14200"})
+    change = PriceChange.objects.get()
+    response = client.post(f"/vehicules/prix/{change.pk}/decision/", {"action": "validate"})
+    assert response.status_code == 403
+    change.refresh_from_db()
+    assert change.status == "a_valider"
+    manager = UserFactory(
+        group_type="chef-des-ventes", rights=["access_vn"], points_of_sale=[site.point_of_sale]
+    )
+    client.force_login(manager)
+    client.post(f"/vehicules/prix/{change.pk}/decision/", {"action": "validate"})
+    change.refresh_from_db()
+    vehicle.refresh_from_db()
+    assert change.status == "validee" and change.decided_by == manager
+    assert vehicle.selling_price == Decimal("14200.00")
+    assert "14\xa0200,00\xa0€" not in client.get("/vehicules/prix-a-valider/").content.decode()
+
+
+def test_a_price_decision_without_an_action_changes_nothing(client, seller, site):
+    """V-8: only 'validate' and 'refuse' decide; a missing action no longer refuses."""
+    vehicle = VehicleFactory(physical_site=site)
+    client.force_login(seller)
+    client.post(f"/vehicules/{vehicle.pk}/prix/", {"selling_price": "14200"})
+    change = PriceChange.objects.get()
+    client.force_login(UserFactory(group_type="admin", rights=["access_vn"]))
+    response = client.post(f"/vehicules/prix/{change.pk}/decision/", {}, follow=True)
+    assert "Choisissez de valider ou de refuser." in response.content.decode()
+    change.refresh_from_db()
+    vehicle.refresh_from_db()
+    assert change.status == "a_valider" and vehicle.selling_price == Decimal("14200.00")
+
+
+@pytest.fixture
+def transfer_setup(site, seller):
+    manager = UserFactory(
+        group_type="chef-des-ventes",
+        rights=["validate_transfers", "access_vn"],
+        points_of_sale=[site.point_of_sale],
+    )
+    site.point_of_sale.transfer_manager = manager
+    site.point_of_sale.save()
+    other = UserFactory(
+        group_type="directeur",
+        rights=["validate_transfers", "access_vn"],
+        points_of_sale=[site.point_of_sale],
+    )
+    destination = PointOfSaleFactory()
+    vehicle = VehicleFactory(physical_site=site)
+    from vehicles.services import transfer_request
+
+    transfer = transfer_request(vehicle=vehicle, to_point_of_sale=destination, by=seller)
+    return {"manager": manager, "other": other, "vehicle": vehicle, "transfer": transfer}
+
+
+def test_only_the_transfer_manager_sees_the_decision_on_the_vehicle_page(
+    client, seller, transfer_setup
+):
+    """V-14: the transfer manager of the vehicle's point of sale decides; a director of the
+    same point of sale with the right does not (the manager is named) — 403 on POST."""
+    vehicle, transfer = transfer_setup["vehicle"], transfer_setup["transfer"]
+    for user in (seller, transfer_setup["other"]):
+        client.force_login(user)
+        html = client.get(f"/vehicules/{vehicle.pk}/").content.decode()
+        assert "en attente d'approbation" in html
+        assert "Valider le transfert" not in html
+        response = client.post(
+            f"/vehicules/transferts/{transfer.pk}/decision/", {"action": "approve"}
+        )
+        assert response.status_code == 403
+    client.force_login(transfer_setup["manager"])
+    html = client.get(f"/vehicules/{vehicle.pk}/").content.decode()
+    assert "Valider le transfert" in html and 'value="reject"' in html
+    transfer.refresh_from_db()
+    vehicle.refresh_from_db()
+    assert transfer.status == "a_valider" and vehicle.point_of_sale == transfer.from_point_of_sale
+
+
+def test_reject_without_a_reason_from_the_vehicle_page(client, transfer_setup):
+    """V-14: rejecting needs a reason — message, nothing changed, back on the vehicle."""
+    vehicle, transfer = transfer_setup["vehicle"], transfer_setup["transfer"]
+    client.force_login(transfer_setup["manager"])
+    response = client.post(
+        f"/vehicules/transferts/{transfer.pk}/decision/",
+        {"action": "reject", "reason": "", "next": "vehicle"},
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == f"/vehicules/{vehicle.pk}/"
+    assert "Indiquez le motif du rejet." in response.content.decode()
+    transfer.refresh_from_db()
+    assert transfer.status == "a_valider"
+    client.post(
+        f"/vehicules/transferts/{transfer.pk}/decision/",
+        {"action": "reject", "reason": "Vendu ici", "next": "vehicle"},
+    )
+    transfer.refresh_from_db()
+    vehicle.refresh_from_db()
+    assert transfer.status == "rejete" and vehicle.point_of_sale == transfer.from_point_of_sale
+    html = client.get(f"/vehicules/{vehicle.pk}/").content.decode()
+    assert "Transfert rejeté : Vendu ici" in html
+
+
+def test_approval_moves_the_vehicle_and_its_history_says_so(client, transfer_setup):
+    """V-14: approval moves the vehicle to the new point of sale; the manager of the old one
+    no longer sees it and lands on the transfers list."""
+    vehicle, transfer = transfer_setup["vehicle"], transfer_setup["transfer"]
+    client.force_login(transfer_setup["manager"])
+    response = client.post(
+        f"/vehicules/transferts/{transfer.pk}/decision/",
+        {"action": "approve", "next": "vehicle"},
+    )
+    assert response["Location"] == "/vehicules/transferts/?statut=a_valider"
+    vehicle.refresh_from_db()
+    assert vehicle.point_of_sale == transfer.to_point_of_sale
+    assert vehicle.events.filter(kind="transfer", message__startswith="Transfert validé").exists()
+    assert client.get(f"/vehicules/{vehicle.pk}/").status_code == 404
+
+
+def test_a_transfer_decision_without_an_action_changes_nothing(client, transfer_setup):
+    """V-14: a POST without 'approve' or 'reject' no longer counts as a rejection."""
+    transfer = transfer_setup["transfer"]
+    client.force_login(transfer_setup["manager"])
+    response = client.post(
+        f"/vehicules/transferts/{transfer.pk}/decision/", {"reason": "x"}, follow=True
+    )
+    assert "Choisissez de valider ou de rejeter." in response.content.decode()
+    transfer.refresh_from_db()
+    assert transfer.status == "a_valider"
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "-3", "3651"])
+def test_max_stay_out_of_range_is_refused(client, value):
+    """V-9 settings: a maximum stay is 1 to 3650 days; nothing saved otherwise."""
+    client.force_login(UserFactory(group_type="admin"))
+    from vehicles.models import LifelineStatus
+
+    status = LifelineStatus.objects.get(code="entree_physique")
+    response = client.post(
+        "/parametres/vehicules/durees/", {f"stay-{status.pk}-VD-professionnel": value}
+    )
+    assert response.status_code == 400
+    assert "Nombre de jours entre 1 et 3650" in response.content.decode()
+    assert "rien n&#x27;a été enregistré" in response.content.decode()
+    assert not StatusMaxStay.objects.exists()
+
+
+def test_vehicle_page_outside_scope_is_a_404(client, fleet):
+    """V-1 scope: another point of sale's vehicle does not exist for this user."""
+    other = VehicleFactory()
+    client.force_login(fleet)
+    assert client.get(f"/vehicules/{other.pk}/").status_code == 404
+    response = client.post(f"/vehicules/{other.pk}/statut/", {"to": "entree_physique"})
+    assert response.status_code == 404
