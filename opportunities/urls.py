@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from openflex.core.modules import module_pending
@@ -6,5 +6,9 @@ from openflex.core.modules import module_pending
 app_name = "opportunities"
 urlpatterns = [
     path("opportunites/", module_pending(_("Opportunités")), name="index"),
+    path("opportunites/<int:pk>/", module_pending(_("Opportunités")), name="detail"),
+    path("commandes/<int:pk>/", module_pending(_("Commandes")), name="order_detail"),
     path("clients/", module_pending(_("Clients")), name="customers"),
+    path("", include("opportunities.product_urls")),
+    path("", include("opportunities.document_urls")),
 ]

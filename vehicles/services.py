@@ -189,6 +189,61 @@ def vehicle_status_change(
 
 
 @transaction.atomic
+def vehicle_status_follow_sale(*, vehicle: Vehicle, to: str, by, reason: str) -> Vehicle | None:
+    """Move the vehicle where its sale puts it (an order validated → livraison, delivered →
+    sortie, cancelled → back to stock de vente), whatever standard statuses lie between.
+
+    The sale decides, not the lifeline neighbourhood: an order on a vehicle still in
+    pré-entrée moves it to livraison at once. Nothing happens when the vehicle is already
+    there, or already further for a forward move; *Sortie* stays final. Returns the
+    vehicle when it moved.
+    """
+    vehicle = _lock(vehicle)
+    positions = dict(LifelineStatus.objects.values_list("code", "position"))
+    if to not in positions or vehicle.status == to or vehicle.status == StandardStatus.EXIT:
+        return None
+    current = positions.get(vehicle.status, 0)
+    backward = positions[to] < current
+    if backward and vehicle.status != StandardStatus.DELIVERY:
+        return None  # only a vehicle that the sale put in livraison goes back
+    previous, now = vehicle.status, timezone.now()
+    vehicle.move_to(to)
+    vehicle.status_changed_at = now
+    vehicle.delay_snoozed_until, vehicle.delay_reason = None, ""
+    vehicle.save(
+        update_fields=[
+            "status",
+            "status_changed_at",
+            "delay_snoozed_until",
+            "delay_reason",
+            "updated_at",
+        ]
+    )
+    VehicleStatusChange.objects.create(
+        vehicle=vehicle, from_status=previous, to_status=to, at=now, by=by, reason=reason
+    )
+    labels = lifeline.status_labels()
+    vehicle_event_record(
+        vehicle=vehicle,
+        kind=VehicleEvent.Kind.STATUS,
+        by=by,
+        message=_("Statut : %(old)s → %(new)s")
+        % {
+            "old": labels.get(previous, previous),
+            "new": labels.get(to, to),
+        }
+        + " — "
+        + reason,
+        data={"from": previous, "to": to, "reason": reason, "sale": True},
+    )
+    signals.status_changed.send(
+        sender=Vehicle, vehicle=vehicle, from_status=previous, to_status=to, by=by
+    )
+    vehicle_publication_refresh(vehicle=vehicle, by=by)
+    return vehicle
+
+
+@transaction.atomic
 def lifeline_status_create(
     *, label: str, after: LifelineStatus, destination: str = ""
 ) -> LifelineStatus:

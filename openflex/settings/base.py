@@ -248,6 +248,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "vehicles.tasks.delay_scan_task",
         "schedule": timedelta(minutes=30),
     },
+    # Every night at 02:40: abandon opportunities inactive for the configured delay (O-1).
+    "opportunities-cancel-inactive": {
+        "task": "opportunities.tasks.opportunities_cancel_inactive_task",
+        "schedule": crontab(hour=2, minute=40),
+    },
+    # Every hour at :20: alert salespeople of opportunities newly "en souffrance" (O-1).
+    "opportunities-neglect-scan": {
+        "task": "opportunities.tasks.opportunities_neglect_scan_task",
+        "schedule": crontab(minute=20),
+    },
     # Every night at 03:10: forget expired profile security codes.
     "security-codes-purge": {
         "task": "openflex.accounts.tasks.security_codes_purge",

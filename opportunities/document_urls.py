@@ -1,0 +1,3 @@
+"""Order PDFs (O-7)."""
+
+urlpatterns: list = []

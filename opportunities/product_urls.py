@@ -1,0 +1,3 @@
+"""Paramètres > Véhicules > Produits additionnels (V-10)."""
+
+urlpatterns: list = []
