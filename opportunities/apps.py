@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class OpportunitiesConfig(AppConfig):
     name = "opportunities"
     verbose_name = _("Opportunités")
+
+    def ready(self) -> None:
+        # The sections that this module adds to the vehicle page (vehicles.panels).
+        from . import product_panel, vehicle_panels  # noqa: F401

@@ -9,6 +9,7 @@ urlpatterns = [
     path("opportunites/<int:pk>/", module_pending(_("Opportunités")), name="detail"),
     path("commandes/<int:pk>/", module_pending(_("Commandes")), name="order_detail"),
     path("clients/", module_pending(_("Clients")), name="customers"),
+    path("parametres/ventes/", module_pending(_("Parcours de vente")), name="sales_settings"),
     path("", include("opportunities.product_urls")),
     path("", include("opportunities.document_urls")),
 ]

@@ -1,0 +1,1 @@
+"""The additional products section of the vehicle page (V-10)."""

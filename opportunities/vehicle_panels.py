@@ -1,0 +1,1 @@
+"""The opportunities section of the vehicle page (O-9)."""
