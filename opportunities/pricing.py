@@ -75,9 +75,24 @@ class Totals:
     def vehicle_price_ht(self) -> Decimal:
         return to_ht(self.vehicle_price)
 
+    def _ht(self, kind: str) -> Decimal:
+        return sum((line.amount_ht for line in self.lines if line.kind == kind), ZERO)
+
     @property
-    def vehicle_net_ht(self) -> Decimal:
-        return self.vehicle_price_ht - to_ht(self.advantages)
+    def advantages_ht(self) -> Decimal:
+        return self._ht("remise")
+
+    @property
+    def accessories_ht(self) -> Decimal:
+        return self._ht("accessoire")
+
+    @property
+    def services_ht(self) -> Decimal:
+        return self._ht("prestation")
+
+    @property
+    def pack_ht(self) -> Decimal:
+        return self._ht("pack")
 
     def as_dict(self) -> dict[str, str]:
         return {

@@ -1065,12 +1065,12 @@ def order_payment_errors(order: Order) -> dict[str, str]:
         errors["deposit_method"] = _("Un acompte ne se règle pas par financement.")
     if order.deposit_method == PaymentMethod.CASH and order.deposit_amount > pricing.CASH_LIMIT:
         errors["deposit_method"] = _(
-            "Un règlement en espèces ne peut pas dépasser 1 000 € (acompte de %s)."
+            "Un règlement en espèces ne peut pas dépasser 1\u00a0000\u00a0€ (acompte de %s)."
         ) % _euros(order.deposit_amount)
     balance = _balance(order)
     if order.balance_method == PaymentMethod.CASH and balance > pricing.CASH_LIMIT:
         errors["balance_method"] = _(
-            "Un règlement en espèces ne peut pas dépasser 1 000 € (solde de %s)."
+            "Un règlement en espèces ne peut pas dépasser 1\u00a0000\u00a0€ (solde de %s)."
         ) % _euros(balance)
     if (
         order.latest_delivery_date
@@ -1157,6 +1157,8 @@ def order_submit(*, order: Order, by, signature_mode: str = Order.SignatureMode.
     _check_can(order, "submit")
     if order.status != Order.Status.DRAFT:
         raise _refused(_("Cette commande a déjà été envoyée."))
+    if order.opportunity.status == Opportunity.Status.ABANDONED:
+        raise _refused(_("Cette opportunité est abandonnée."))
     if signature_mode not in Order.SignatureMode.values:
         raise ValidationError({"signature_mode": _("Mode de signature inconnu.")})
     blockers = order_submit_blockers(order)
@@ -1304,6 +1306,7 @@ def order_cancel(*, order: Order, by, reason: str) -> Order:
         and (by.is_superuser or by.points_of_sale.filter(pk=order.point_of_sale_id).exists())
     )
     if not direct:
+        _check_can(order, "request_cancellation")  # not from "en cours de modification"
         order.status_before = order.status
         order.decision_reason = reason
         _order_transition(
@@ -1472,7 +1475,8 @@ def _check_open_or_won(opportunity: Opportunity) -> None:
         opp.reopen()
         opp.closed_at = None
         opp.save(update_fields=["status", "closed_at"])
-        opportunity.status = opp.status
+        # The status is FSM-protected: reload it rather than assign it.
+        opportunity.refresh_from_db(fields=["status", "closed_at"])
 
 
 @transaction.atomic
@@ -1575,3 +1579,43 @@ def order_vehicle_follow(*, order_id: int, status: str, by_id: int | None, reaso
                 if status in StandardStatus.values
                 else status,
             )
+
+
+def order_quick_actions(order: Order, user, *, decider: bool, pos_ids: set[int]) -> list[dict]:
+    """The actions a manager takes from the order lists (O-10), without a query per row."""
+    S = Order.Status
+    if not (decider and (user.is_superuser or order.point_of_sale_id in pos_ids)):
+        return []
+    return {
+        S.PENDING_VALIDATION: [
+            {"name": "validate", "label": _("Valider"), "style": "primary"},
+            {"name": "refuse", "label": _("Refuser"), "style": "danger", "reason": True},
+        ],
+        S.PENDING_CANCELLATION: [
+            {
+                "name": "confirm_cancellation",
+                "label": _("Confirmer l'annulation"),
+                "style": "danger",
+            },
+            {
+                "name": "reject_cancellation",
+                "label": _("Refuser"),
+                "style": "secondary",
+                "reason": True,
+            },
+        ],
+        S.ORDERED: [{"name": "prepare", "label": _("Prêt à livrer"), "style": "primary"}],
+        S.TO_DELIVER: [{"name": "deliver", "label": _("Déclarer livré"), "style": "primary"}],
+    }.get(order.status, [])
+
+
+@transaction.atomic
+def sales_settings_update(*, by, **values) -> SalesSettings:
+    current = SalesSettings.objects.select_for_update().get(pk=SalesSettings.current().pk)
+    changed = [name for name, value in values.items() if getattr(current, name) != value]
+    for name in changed:
+        setattr(current, name, values[name])
+    current.full_clean()
+    if changed:
+        current.save(update_fields=changed)
+    return current

@@ -8,6 +8,7 @@ NAVIGATION = [
     (_("Accueil"), "home:index", "home"),
     (_("Véhicules"), "vehicles:list", "vehicles"),
     (_("Opportunités"), "opportunities:index", "opportunities"),
+    (_("Commandes"), "opportunities:orders", "orders"),
     (_("Clients"), "opportunities:customers", "customers"),
     (_("Leads"), "leads:index", "leads"),
     (_("Paiements"), "payments:index", "payments"),

@@ -34,6 +34,18 @@ def money(value) -> str:
 
 
 @register.filter
+def ht(value):
+    """A TTC amount → its HT amount at 20 % VAT, rounded to the cent (O-3)."""
+    if value is None or value == "":
+        return value
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        return value
+    return (amount / Decimal("1.20")).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+@register.filter
 def number(value, decimals: int = 0) -> str:
     """123456 → ``123 456``; ``number:1`` rounds half up (Django's number_format truncates)."""
     if value is None or value == "":

@@ -1,0 +1,210 @@
+"""The pages of the sales journey answer, scoped to the user (O-1 … O-6, O-9, X-2)."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from opportunities import services
+from opportunities.models import Offer, OfferLine, Order
+from tests.accounts.factories import PointOfSaleFactory, UserFactory
+from tests.opportunities.factories import CustomerFactory, OpportunityFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_customer_pages(client, seller, customer):
+    client.force_login(seller)
+    page = client.get(reverse("opportunities:customers"), {"q": customer.last_name})
+    assert page.status_code == 200
+    assert customer.last_name in page.content.decode()
+    detail = client.get(reverse("opportunities:customer_detail", args=[customer.pk]))
+    assert detail.status_code == 200
+
+
+def test_customer_create_warns_about_a_duplicate_and_keeps_what_was_typed(client, seller, customer):
+    """O-2: the same email warns before a second record is created."""
+    client.force_login(seller)
+    data = {
+        "kind": "particulier",
+        "last_name": "Autre",
+        "first_name": "Zoé",
+        "email": customer.email,
+    }
+    page = client.post(reverse("opportunities:customer_create"), data)
+    assert page.status_code == 400
+    body = page.content.decode()
+    assert "existe peut-être déjà" in body and 'value="Autre"' in body
+    page = client.post(reverse("opportunities:customer_create"), {**data, "allow_duplicate": "on"})
+    assert page.status_code == 302
+
+
+def test_opportunity_page_and_tabs(client, seller, opportunity, offer):
+    client.force_login(seller)
+    for tab in ("offres", "commandes", "rdv", "historique"):
+        page = client.get(reverse("opportunities:detail", args=[opportunity.pk]), {"onglet": tab})
+        assert page.status_code == 200
+    assert "Faire une nouvelle offre" in page.content.decode()
+
+
+def test_another_salesperson_cannot_open_the_opportunity(client, opportunity, pos):
+    other = UserFactory(group_type="vendeur", points_of_sale=[pos])
+    client.force_login(other)
+    assert client.get(reverse("opportunities:detail", args=[opportunity.pk])).status_code == 404
+    page = client.post(
+        reverse("opportunities:action", args=[opportunity.pk, "abandon"]), {"abandon-reason": "x"}
+    )
+    assert page.status_code == 404
+
+
+def test_opportunity_list_query_count_does_not_grow(
+    client, manager, pos, django_assert_max_num_queries
+):
+    """X-2: the list's query count is the same for 2 and for 12 opportunities."""
+    client.force_login(manager)
+    OpportunityFactory.create_batch(2, customer__point_of_sale=pos)
+    url = reverse("opportunities:index")
+    client.get(url)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    OpportunityFactory.create_batch(10, customer__point_of_sale=pos)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(url)
+    assert page.status_code == 200
+    assert len(many) == len(few)
+    assert page.content.decode().count("badge-opp-en_cours") == 12
+
+
+def test_offer_builder_recomputes_on_the_server(client, seller, offer):
+    """O-3: the HTMX summary is recomputed from the posted lines, nothing saved."""
+    client.force_login(seller)
+    data = {
+        "vehicle_price": "15000",
+        "administrative_fees": "276,76",
+        "trade_in_value": "2000",
+        "deposit": "500",
+        "show_ht": "0",
+        "line_kind": ["remise", "accessoire"],
+        "line_label": ["Remise fidélité", "Tapis"],
+        "line_amount": ["1000", "99,99"],
+        "line_product": ["", ""],
+    }
+    page = client.post(
+        reverse("opportunities:offer_detail", args=[offer.pk]), data, HTTP_HX_REQUEST="true"
+    )
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert 'id="builder"' in body and "<html" not in body
+    # 15 000 − 1 000 + 99,99 + 276,76 = 14 376,75
+    assert "14\u00a0376,75\u00a0€" in body
+    assert not OfferLine.objects.filter(offer=offer, label="Tapis").exists()
+    data["save"] = "1"
+    page = client.post(reverse("opportunities:offer_detail", args=[offer.pk]), data)
+    assert page.status_code == 302
+    offer.refresh_from_db()
+    assert offer.administrative_fees == Decimal("276.76")
+    assert OfferLine.objects.filter(offer=offer, label="Tapis", amount=Decimal("99.99")).exists()
+
+
+def test_offer_builder_refuses_a_discount_above_the_price(client, seller, offer):
+    client.force_login(seller)
+    data = {
+        "vehicle_price": "15000",
+        "line_kind": ["remise"],
+        "line_label": ["Remise"],
+        "line_amount": ["16000"],
+        "line_product": [""],
+        "save": "1",
+    }
+    page = client.post(reverse("opportunities:offer_detail", args=[offer.pk]), data)
+    assert page.status_code == 400
+    assert "dépassent le prix du véhicule" in page.content.decode()
+    assert not offer.lines.filter(kind="remise").exists()
+
+
+def test_journey_through_the_pages(
+    client, seller, manager, offer, car, django_capture_on_commit_callbacks
+):
+    client.force_login(seller)
+    client.post(reverse("opportunities:offer_action", args=[offer.pk, "valider"]))
+    assert Offer.objects.get(pk=offer.pk).status == Offer.Status.VALIDATED
+    page = client.post(reverse("opportunities:offer_action", args=[offer.pk, "commander"]))
+    order = Order.objects.get(offer=offer)
+    assert page.status_code == 302
+    page = client.get(
+        reverse("opportunities:order_detail", args=[order.pk]), {"onglet": "reglement"}
+    )
+    assert "disabled" in page.content.decode()  # Valider et imprimer waits for the payment tab
+    page = client.post(
+        reverse("opportunities:order_payment", args=[order.pk]),
+        {"balance_method": "especes", "deposit_amount": "0"},
+    )
+    assert page.status_code == 400
+    assert "ne peut pas dépasser 1\u00a0000" in page.content.decode()
+    page = client.post(
+        reverse("opportunities:order_payment", args=[order.pk]),
+        {"balance_method": "virement", "deposit_amount": "1000", "deposit_method": "cheque"},
+    )
+    assert page.status_code == 302
+    client.post(reverse("opportunities:order_action", args=[order.pk]), {"action": "submit"})
+    assert Order.objects.get(pk=order.pk).status == Order.Status.PENDING_VALIDATION
+    client.force_login(manager)
+    page = client.get(reverse("opportunities:orders"), {"vue": "a_valider"})
+    assert f'id="order-{order.pk}"' in page.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("opportunities:order_action", args=[order.pk]), {"action": "validate"})
+    assert Order.objects.get(pk=order.pk).status == Order.Status.ORDERED
+    car.refresh_from_db()
+    assert car.status == "livraison"
+
+
+def test_order_of_another_point_of_sale_is_not_found(client, draft_order):
+    stranger = UserFactory(
+        group_type="chef-des-ventes",
+        points_of_sale=[PointOfSaleFactory()],
+        rights=["validate_orders"],
+    )
+    client.force_login(stranger)
+    assert (
+        client.get(reverse("opportunities:order_detail", args=[draft_order.pk])).status_code == 404
+    )
+    page = client.post(
+        reverse("opportunities:order_action", args=[draft_order.pk]), {"action": "validate"}
+    )
+    assert page.status_code == 404
+
+
+def test_vehicle_page_lists_opportunities_with_test_drives(client, seller, opportunity, car):
+    from django.utils import timezone
+
+    services.appointment_create(
+        opportunity=opportunity, by=seller, kind="essai", starts_at=timezone.now(), vehicle=car
+    )
+    client.force_login(seller)
+    page = client.get(reverse("vehicles:detail", args=[car.pk]))
+    body = page.content.decode()
+    assert f"n° {opportunity.pk}" in body and "Essai" in body
+
+
+def test_sales_settings_are_for_administrators(admin_client, seller):
+    from django.test import Client
+
+    other = Client()
+    other.force_login(seller)
+    assert other.get(reverse("opportunities:sales_settings")).status_code == 403
+    page = admin_client.post(
+        reverse("opportunities:sales_settings"),
+        {"neglect_days": "0", "inactivity_cancel_days": "183", "stock_entry_days": "30"},
+    )
+    assert page.status_code == 400
+    page = admin_client.post(
+        reverse("opportunities:sales_settings"),
+        {"neglect_days": "45", "inactivity_cancel_days": "200", "stock_entry_days": "30"},
+    )
+    assert page.status_code == 302
+    from opportunities.models import SalesSettings
+
+    assert SalesSettings.current().neglect_days == 45
