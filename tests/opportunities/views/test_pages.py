@@ -8,7 +8,7 @@ from django.urls import reverse
 from opportunities import services
 from opportunities.models import Offer, OfferLine, Order
 from tests.accounts.factories import PointOfSaleFactory, UserFactory
-from tests.opportunities.factories import CustomerFactory, OpportunityFactory
+from tests.opportunities.factories import OpportunityFactory
 
 pytestmark = pytest.mark.django_db
 
