@@ -138,12 +138,22 @@ def _sections(rows: list[Row]) -> list[tuple[str, list[Row]]]:
     return grouped
 
 
+# An order in one of these statuses no longer binds anyone: its documents say so.
+VOID_STATUSES = {Order.Status.CANCELLED, Order.Status.REFUSED, Order.Status.REPLACED}
+
+
 def _order_context(order: Order) -> dict:
     snapshot = order.snapshot
     customer = snapshot.get("customer") or {}
     opportunity = order.opportunity
+    void = order.status in VOID_STATUSES
     return {
         "order": order,
+        "void_notice": (
+            _("Commande « %s » : document sans valeur contractuelle.") % order.get_status_display()
+            if void
+            else ""
+        ),
         "dealership": _dealership(order.point_of_sale),
         "customer": customer,
         "is_company": customer.get("kind") == "societe",

@@ -9,7 +9,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from opportunities import documents, services
-from opportunities.models import Product
+from opportunities.models import Order, Product
 from tests.accounts.factories import PointOfSaleFactory, UserFactory
 from tests.opportunities.factories import (
     CompanyFactory,
@@ -21,6 +21,11 @@ from tests.vehicles.factories import VehicleFactory
 from vehicles.models import VehicleOption
 
 pytestmark = pytest.mark.django_db
+
+# Session, user, then the order in one query (everything printed is in its snapshot).
+QUERIES_ORDER_FORM = 4
+# Session, user, group types, 2 × rights, vehicle, packs, pack elements, vehicle options.
+QUERIES_STICKER = 9
 
 
 def pdf_text(pdf: bytes) -> str:
@@ -183,6 +188,19 @@ def test_order_form_prints_a_draft_order_without_validation_date(draft_order):
     assert "Aucun acompte" in text
 
 
+def test_order_form_of_a_cancelled_order_says_it_is_void(ready_order, seller):
+    services.order_cancel(order=ready_order, by=seller, reason="Le client renonce")
+    ready_order.refresh_from_db()
+
+    text = pdf_text(documents.order_form_pdf(ready_order))
+
+    assert "Commande « Annulée » : document sans valeur contractuelle." in text
+
+
+def test_a_live_order_form_has_no_void_notice(validated_order):
+    assert "sans valeur contractuelle" not in pdf_text(documents.order_form_pdf(validated_order))
+
+
 # --- Delivery report -----------------------------------------------------------------
 
 
@@ -203,6 +221,18 @@ def test_delivery_report_identifies_the_vehicle_and_has_both_boxes(validated_ord
     assert "réserves et remarques du client" in text.lower()
     assert "Cachet et signature du concessionnaire" in text
     assert "Signature du client, précédée de la mention" in text
+
+
+def test_delivery_report_shows_the_registration_given_after_the_order(validated_order, car):
+    """A new vehicle is registered after the order: the report prints its plate."""
+    snapshot = validated_order.snapshot
+    snapshot["vehicle"]["registration"] = ""
+    Order.objects.filter(pk=validated_order.pk).update(snapshot=snapshot)
+    validated_order.refresh_from_db()
+
+    text = pdf_text(documents.delivery_report_pdf(validated_order))
+
+    assert car.registration in text
 
 
 def test_delivery_report_of_a_draft_order_is_refused(draft_order):
@@ -266,6 +296,19 @@ def test_order_form_view_returns_the_pdf_inline(client, seller, validated_order)
     disposition = response["Content-Disposition"]
     assert disposition == f'inline; filename="bon-de-commande-{validated_order.pk}.pdf"'
     assert "Bon pour accord" in pdf_text(response.content)
+
+
+def test_document_views_run_a_fixed_number_of_queries(
+    client, seller, validated_order, car, django_assert_num_queries
+):
+    client.force_login(seller)
+    PackElementFactory(pack=PackFactory(), label="Lavage")
+    VehicleOption.objects.create(vehicle=car, label="GPS")
+
+    with django_assert_num_queries(QUERIES_ORDER_FORM):
+        client.get(reverse("opportunities:order_form_pdf", args=[validated_order.pk]))
+    with django_assert_num_queries(QUERIES_STICKER):
+        client.get(reverse("opportunities:price_sticker_pdf", args=[car.pk]))
 
 
 def test_delivery_report_view_returns_the_pdf(client, seller, validated_order):
