@@ -136,12 +136,17 @@ class PackElementForm(forms.Form):
     label = forms.CharField(
         label=_("Élément"),
         required=False,
+        widget=forms.TextInput(attrs={"aria-label": _("Libellé de l'élément")}),
         max_length=NAME_MAX,
         error_messages={
             "max_length": _("Le libellé ne peut pas dépasser %(limit_value)d caractères.")
         },
     )
     price = price_field(label=_("Prix TTC (€)"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["price"].widget.attrs["aria-label"] = _("Prix TTC de l'élément")
 
     def clean(self):
         data = super().clean()

@@ -261,7 +261,9 @@ def product_update(
     """Edit a product; its type does not change. Offers already made keep their lines
     (labels and prices are copied into them); new offers get the new values."""
     _check_admin(by)
-    product = Product.objects.select_for_update().get(pk=product.pk)
+    product = Product.objects.select_for_update().filter(pk=product.pk).first()
+    if product is None:
+        raise ValidationError(_("Ce produit a été supprimé."))
     data = _clean(
         kind=product.kind,
         name=name,
@@ -663,7 +665,7 @@ def product_delete(*, product: Product, by) -> DeletionDone:
     _check_admin(by)
     product = Product.objects.select_for_update().filter(pk=product.pk).first()
     if product is None:
-        raise ValidationError(_("Ce produit a déjà été supprimé."))
+        raise ValidationError(_("Ce produit a été supprimé."))
     if product.kind == Product.Kind.PACK:
         offers = _replace_pack(product, by)
         vehicles = 0
@@ -697,6 +699,9 @@ def vehicle_product_attach(*, vehicle: Vehicle, product: Product, by) -> Vehicle
     """Attach an accessory or a service; the next offers on the vehicle include it."""
     _check_attach(vehicle, product, by)
     vehicle = Vehicle.objects.select_for_update().get(pk=vehicle.pk)
+    # Locked so that a deletion running at the same time either comes first or waits.
+    if not Product.objects.select_for_update().filter(pk=product.pk).exists():
+        raise ValidationError({"product": _("Ce produit a été supprimé.")})
     if vehicle.status == StandardStatus.EXIT:
         raise ValidationError({"product": _("Ce véhicule est sorti du stock.")})
     if VehicleProduct.objects.filter(vehicle=vehicle, product=product).exists():

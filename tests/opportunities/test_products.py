@@ -640,3 +640,15 @@ def test_numbers_helper_caps_the_list():
     assert products._numbers([1, 2]) == "n° 1, 2"
     text = products._numbers(list(range(1, 14)))
     assert re.fullmatch(r"n° 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 et 3 autres", text)
+
+
+def test_update_or_attach_a_deleted_product_is_a_message(admin, fleet, car, mats):
+    """X-4: a product deleted meanwhile gives a clear message, not an integrity error."""
+    stale = Product.objects.get(pk=mats.pk)
+    products.product_delete(product=mats, by=admin)
+    with pytest.raises(ValidationError, match="Ce produit a été supprimé."):
+        products.product_update(product=stale, by=admin, name="X", price=1)
+    with pytest.raises(ValidationError, match="Ce produit a été supprimé."):
+        products.vehicle_product_attach(vehicle=car, product=stale, by=fleet)
+    with pytest.raises(ValidationError, match="Ce produit a été supprimé."):
+        products.product_delete(product=stale, by=admin)
