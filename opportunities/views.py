@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -253,7 +254,7 @@ def opportunity_create(request: HttpRequest) -> HttpResponse:
         customers=selectors.customer_queryset_for_user(user),
         salespeople=salespeople_for(pos_qs.values_list("pk", flat=True))
         if selectors.user_sees_point_of_sale_opportunities(user)
-        else type(user).objects.filter(pk=user.pk),
+        else get_user_model().objects.filter(pk=user.pk),
         points_of_sale=pos_qs,
     )
     if request.method == "POST" and form.is_valid():

@@ -208,3 +208,21 @@ def test_sales_settings_are_for_administrators(admin_client, seller):
     from opportunities.models import SalesSettings
 
     assert SalesSettings.current().neglect_days == 45
+
+
+def test_salesperson_creates_an_opportunity_for_a_customer(client, seller, customer, pos):
+    """O-1: a salesperson creates an opportunity in his own name."""
+    client.force_login(seller)
+    url = reverse("opportunities:create")
+    assert client.get(url, {"client": customer.pk}).status_code == 200
+    page = client.post(
+        url, {"customer": customer.pk, "salesperson": seller.pk, "point_of_sale": pos.pk}
+    )
+    assert page.status_code == 302
+    opportunity = customer.opportunities.get()
+    assert opportunity.salesperson == seller
+    other = UserFactory(group_type="vendeur", points_of_sale=[pos])
+    page = client.post(
+        url, {"customer": customer.pk, "salesperson": other.pk, "point_of_sale": pos.pk}
+    )
+    assert page.status_code == 400  # a salesperson cannot create in a colleague's name
