@@ -196,9 +196,10 @@ def _seed_products(story: _Story) -> None:
     for kind, name, price in OTHER_PRODUCTS:
         created[name] = products.product_create(by=story.admin, kind=kind, name=name, price=price)
     story.products = created
-    # The fleet manager's choices: the next offers on these vehicles include them.
+    # The fleet manager's choices: the next offers on these vehicles include them
+    # (not on Gerland's stock, kept plain for trying the journey by hand).
     for vehicle, name in zip(
-        story.vehicles[:6],
+        [v for v in story.vehicles if v.point_of_sale.code != 61][:6],
         ["Extension de garantie 24 mois", "Tapis de sol caoutchouc", "Jeu de roues hiver"] * 2,
         strict=False,
     ):
@@ -302,9 +303,8 @@ def _offer(story, opportunity, by, *, advantage="", validate=False, **wanted) ->
     offer = services.offer_create(vehicle=story.vehicle(**wanted), by=by, opportunity=opportunity)
     if advantage:
         extra = [
-            (kind, line.label, line.amount, line.product)
+            (line.kind, line.label, line.amount, line.product)
             for line in offer.lines.exclude(kind=OfferLine.Kind.PACK).select_related("product")
-            for kind in [line.kind]
         ]
         offer = services.offer_update(
             offer=offer,
@@ -448,7 +448,6 @@ def _seed_opportunities(story: _Story, c: dict[str, Customer]) -> int:
     # Grenoble (63) and Échirolles (64): the director sells too.
     opp = _opportunity(story, c["Chevalier"], D, 63, "Véhicule vu à Villeurbanne")
     wanted = story.vehicle(point_of_sale=story.pos[62])
-    story.used.discard(wanted.pk)
     services.offer_create(vehicle=wanted, by=D, opportunity=opp)
     transfer_request(
         vehicle=wanted,
