@@ -25,3 +25,15 @@ register(
         order=30,
     )
 )
+register(
+    Section(
+        key="vehicles-preentry-reservation",
+        title=_("Réservation des VO en pré-entrée"),
+        description=_(
+            "Activer ou non la réservation des VO en pré-entrée depuis une offre validée"
+        ),
+        url_name="opportunities:reservation_settings",
+        module=_("Véhicules"),
+        order=22,
+    )
+)

@@ -3,12 +3,13 @@ offered here is served by an index (models.Meta.indexes)."""
 
 import django_filters
 from django import forms
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from openflex.accounts.selectors import points_of_sale_for_user
 
 from . import selectors
-from .models import Opportunity, Order
+from .models import Offer, Opportunity, Order
 
 
 def _search_terms(value: str) -> list[str]:
@@ -94,6 +95,33 @@ class OpportunityFilter(django_filters.FilterSet):
                 status=Opportunity.Status.OPEN, created_at__lt=selectors.neglect_cutoff()
             )
         return queryset
+
+    # Gestion (V-11): opportunities with an offer in progress or validated on a vehicle
+    # carrying that reservation (the vehicle's partial index "vehicle_reserved").
+    reservation = django_filters.MultipleChoiceFilter(
+        label=_("Réservation"),
+        choices=[
+            ("48h", _("Réservé pour 48h")),
+            ("illimitee", _("Réservé pour une durée illimitée")),
+            ("client", _("Réservé par un client")),
+        ],
+        method="filter_reservation",
+        widget=forms.CheckboxSelectMultiple,
+        distinct=False,
+    )
+
+    def filter_reservation(self, queryset, name, values):
+        if not values:
+            return queryset
+        return queryset.filter(
+            Exists(
+                Offer.objects.filter(
+                    opportunity=OuterRef("pk"),
+                    status__in=[Offer.Status.OPEN, Offer.Status.VALIDATED],
+                    vehicle__reservation_kind__in=values,
+                )
+            )
+        )
 
 
 # The home tiles open the order list on one of these (O-10).

@@ -421,3 +421,58 @@ def reservations_expire(*, now=None, chunk: int = 200) -> int:
                     % {"opportunity": reservation.opportunity_id},
                 )
             total += len(claimed)
+
+
+# --- Settings (ORG-5) ------------------------------------------------------------------
+
+
+@transaction.atomic
+def reservation_switch_set(*, by, enabled: bool) -> SalesSettings:
+    """Paramètres > Véhicules: turn the pre-entry reservation on or off for the group."""
+    current = SalesSettings.objects.select_for_update().get(pk=SalesSettings.current().pk)
+    if current.preentry_reservation_enabled != enabled:
+        current.preentry_reservation_enabled = enabled
+        current.save(update_fields=["preentry_reservation_enabled"])
+    return current
+
+
+# --- What the pages show ----------------------------------------------------------------
+
+
+def reservation_offer_actions(*, offer: Offer, user) -> dict:
+    """The "Réserver" button of a validated offer, or the reservation it holds."""
+    vehicle = offer.vehicle
+    held = None
+    if vehicle.reservation_kind in OWN_KINDS:
+        held = reservation_active_for_vehicle(vehicle=vehicle)
+    data = {"offer": offer, "reservation": None, "can_reserve": False, "refusal": None}
+    if held is not None and held.opportunity_id == offer.opportunity_id:
+        data["reservation"] = held
+        return data
+    if offer.status != Offer.Status.VALIDATED or held is not None:
+        return data
+    if user.pk != offer.opportunity.salesperson_id and not reservation_user_is_manager(
+        user, vehicle
+    ):
+        return data
+    # Only offers whose vehicle is a VO in pré-entrée get the button (or its reason).
+    if vehicle.parc != Parc.VO or vehicle.status != StandardStatus.PRE_ENTRY:
+        return data
+    if not reservation_enabled():
+        return data
+    data["refusal"] = reservation_eligibility_error(offer=offer)
+    data["can_reserve"] = data["refusal"] is None
+    return data
+
+
+def reservation_vehicle_panel(*, vehicle: Vehicle, user) -> dict:
+    """The reservation section of the vehicle page: the active one and who may end it."""
+    reservation = None
+    if vehicle.reservation_kind in OWN_KINDS:
+        reservation = reservation_active_for_vehicle(vehicle=vehicle)
+    return {
+        "vehicle": vehicle,
+        "reservation": reservation,
+        "can_end": reservation is not None and reservation_user_is_manager(user, vehicle),
+        "customer_reserved": vehicle.reservation_kind == ReservationKind.CUSTOMER,
+    }

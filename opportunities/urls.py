@@ -31,4 +31,5 @@ urlpatterns = [
     path("parametres/ventes/", views.sales_settings, name="sales_settings"),
     path("", include("opportunities.product_urls")),
     path("", include("opportunities.document_urls")),
+    path("", include("opportunities.reservation_urls")),
 ]

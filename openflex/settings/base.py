@@ -258,6 +258,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "opportunities.tasks.opportunities_neglect_scan_task",
         "schedule": crontab(minute=20),
     },
+    # Every 5 minutes: end pre-entry reservations whose 48 h after entrée physique are over (V-11).
+    "opportunities-reservations-expire": {
+        "task": "opportunities.reservation_tasks.reservations_expire_task",
+        "schedule": timedelta(minutes=5),
+    },
     # Every night at 03:10: forget expired profile security codes.
     "security-codes-purge": {
         "task": "openflex.accounts.tasks.security_codes_purge",

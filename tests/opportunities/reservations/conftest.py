@@ -1,9 +1,11 @@
 """A VO for a private customer in pré-entrée, the switch on, and two opportunities on it."""
 
+# The vehicle-page panel registers itself on import (opportunities/apps.py imports it too).
 from decimal import Decimal
 
 import pytest
 
+import opportunities.reservation_panel  # noqa: F401
 from opportunities import services
 from opportunities.models import SalesSettings
 from tests.accounts.factories import UserFactory
