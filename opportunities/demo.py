@@ -377,11 +377,7 @@ def _seed_opportunities(story: _Story, c: dict[str, Customer]) -> int:
     order = _order(story, offer, S, submit=True)
     services.order_validate(order=order, by=M)
     services.order_prepare(order=order, by=M)
-    services.order_deliver(order=order, by=S)
-    # No service closes an offer once its order is delivered: the declared transition.
-    delivered_offer = Offer.objects.get(pk=offer.pk)
-    delivered_offer.finish()
-    delivered_offer.save(update_fields=["status"])
+    services.order_deliver(order=order, by=S)  # the offer stays "validée" (terminée: dry trade-ins)
 
     opp = _opportunity(story, c["Laurent"], S, 61, "Break hybride")
     services.appointment_create(

@@ -187,7 +187,14 @@ def offer_get_for_user(*, user, pk: int) -> Offer:
 
 
 def order_queryset_for_user(user) -> QuerySet[Order]:
-    return Order.objects.filter(opportunity__in=opportunity_queryset_for_user(user).values("pk"))
+    """The same scope as the opportunities, by the order's own point of sale for managers
+    (served by the ``order_pos_status`` index)."""
+    qs = Order.objects.all()
+    if user_is_platform_admin(user):
+        return qs
+    if user_group_types(user) & MANAGER_TYPES:
+        return qs.filter(point_of_sale__in=_pos_ids(user))
+    return qs.filter(opportunity__salesperson=user)
 
 
 def order_get_for_user(*, user, pk: int) -> Order:
