@@ -80,9 +80,12 @@ class OpportunityFilter(django_filters.FilterSet):
     @property
     def qs(self):
         qs = super().qs
-        if not self.form.cleaned_data.get("sort"):
-            qs = qs.order_by("-created_at", "-id")
-        return qs
+        sort = self.form.cleaned_data.get("sort") or []
+        # A tie-breaker on the id keeps pages stable; both orders are index scans.
+        fields = [sort[0]] if sort else ["-created"]
+        field = {"created": "created_at", "activity": "last_activity_at"}[fields[0].lstrip("-")]
+        direction = "-" if fields[0].startswith("-") else ""
+        return qs.order_by(f"{direction}{field}", f"{direction}id")
 
     def filter_search(self, queryset, name, value):
         for term in _search_terms(value):

@@ -272,6 +272,7 @@ class Opportunity(FSMModelMixin, models.Model):
                 name="opp_open_activity",
             ),
             models.Index(fields=["-created_at", "-id"], name="opp_recent"),
+            models.Index(fields=["-last_activity_at", "-id"], name="opp_activity"),
         ]
 
     def __str__(self) -> str:

@@ -226,3 +226,25 @@ def test_salesperson_creates_an_opportunity_for_a_customer(client, seller, custo
         url, {"customer": customer.pk, "salesperson": other.pk, "point_of_sale": pos.pk}
     )
     assert page.status_code == 400  # a salesperson cannot create in a colleague's name
+
+
+def test_opportunity_list_sorts_by_last_activity_with_a_stable_order(client, manager, pos):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from opportunities.models import Opportunity
+
+    old, recent = OpportunityFactory.create_batch(2, customer__point_of_sale=pos)
+    Opportunity.objects.filter(pk=old.pk).update(
+        last_activity_at=timezone.now() - timedelta(days=9)
+    )
+    client.force_login(manager)
+    body = client.get(reverse("opportunities:index"), {"sort": "-activity"}).content.decode()
+    assert body.index(f'href="/opportunites/{recent.pk}/"') < body.index(
+        f'href="/opportunites/{old.pk}/"'
+    )
+    body = client.get(reverse("opportunities:index"), {"sort": "activity"}).content.decode()
+    assert body.index(f'href="/opportunites/{old.pk}/"') < body.index(
+        f'href="/opportunites/{recent.pk}/"'
+    )
