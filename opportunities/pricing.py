@@ -40,7 +40,10 @@ def parse_amount(raw) -> Decimal:
             raise ValueError(text) from exc
     if not value.is_finite():
         raise ValueError(str(raw))
-    return cents(value)
+    try:
+        return cents(value)
+    except InvalidOperation as exc:  # "1e30": too many digits to hold cents
+        raise ValueError(str(raw)) from exc
 
 
 @dataclass(frozen=True)
@@ -124,7 +127,7 @@ def compute(
     deposit: Decimal = ZERO,
 ) -> Totals:
     def total(kind: str) -> Decimal:
-        return sum((line.amount for line in lines if line.kind == kind), ZERO)
+        return sum((cents(line.amount) for line in lines if line.kind == kind), ZERO)
 
     vehicle_price = cents(vehicle_price)
     advantages = total("remise")

@@ -37,8 +37,15 @@ from openflex.accounts.models import UserGroupType
 from openflex.accounts.selectors import user_has_type, user_is_platform_admin
 from openflex.notifications.services import email_send, notification_create
 from vehicles import signals as vehicle_signals
-from vehicles.models import Destination, Parc, ReservationKind, StandardStatus, Vehicle
-from vehicles.services import vehicle_reservation_set
+from vehicles.models import (
+    Destination,
+    Parc,
+    ReservationKind,
+    StandardStatus,
+    Vehicle,
+    VehicleEvent,
+)
+from vehicles.services import vehicle_event_record, vehicle_reservation_set
 
 from .models import Offer, Opportunity, OpportunityEvent, Order, Reservation, SalesSettings
 
@@ -292,6 +299,34 @@ def reservation_end_for_offer(*, offer, by) -> None:
         reservation=reservation,
         by=by,
         reason=_("offre n° %s abandonnée") % offer.pk,
+    )
+
+
+def reservation_move_to_offer(*, old_offer, new_offer, by) -> None:
+    """ "Modifier" on a validated offer: its new version keeps the reservation (V-11), so
+    that modifying an offer never frees the vehicle for another opportunity."""
+    reservation = (
+        Reservation.objects.select_for_update()
+        .filter(offer=old_offer, status=Reservation.Status.ACTIVE)
+        .first()
+    )
+    if reservation is None:
+        return
+    reservation.offer = new_offer
+    reservation.save(update_fields=["offer"])
+    vehicle_event_record(
+        vehicle=new_offer.vehicle,
+        kind=VehicleEvent.Kind.RESERVATION,
+        by=by,
+        message=_(
+            "Réservation reportée sur l'offre n° %(new)s (nouvelle version de l'offre n° %(old)s)"
+        )
+        % {"new": new_offer.pk, "old": old_offer.pk},
+        data={
+            "reservation": reservation.pk,
+            "offer": new_offer.pk,
+            "opportunity": new_offer.opportunity_id,
+        },
     )
 
 

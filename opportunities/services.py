@@ -24,7 +24,7 @@ from openflex.notifications.services import (
 from vehicles.models import Parc, StandardStatus, Vehicle, VehicleEvent
 from vehicles.services import vehicle_event_record
 
-from . import packs, pricing
+from . import packs, pricing, reservations
 from .models import (
     Appointment,
     Customer,
@@ -41,6 +41,9 @@ from .models import (
 from .selectors import VALIDATE_ORDERS, customer_duplicates
 
 REASON_MAX_LENGTH = 500
+# Orders that keep an opportunity alive: on their way, validated, being modified or
+# waiting for a cancellation to be confirmed (both go back to their previous status).
+LIVE_ORDER_STATUSES = [*Order.ACTIVE, Order.Status.MODIFYING, Order.Status.PENDING_CANCELLATION]
 ZERO = pricing.ZERO
 
 
@@ -305,7 +308,7 @@ def opportunity_abandon(*, opportunity: Opportunity, by, reason: str) -> Opportu
     opportunity = _lock_opportunity(opportunity)
     if not can_proceed(opportunity.abandon):
         raise _refused(_("Seule une opportunité en cours peut être abandonnée."))
-    if opportunity.orders.filter(status__in=Order.ACTIVE).exists():
+    if opportunity.orders.filter(status__in=LIVE_ORDER_STATUSES).exists():
         raise _refused(_("Une commande est en cours : annulez-la d'abord."))
     opportunity.abandon()
     opportunity.closed_at, opportunity.close_reason = timezone.now(), reason
@@ -443,7 +446,7 @@ def opportunities_cancel_inactive(*, now=None) -> int:
             ids = list(
                 Opportunity.objects.select_for_update(skip_locked=True)
                 .filter(status=Opportunity.Status.OPEN, last_activity_at__lt=cutoff)
-                .exclude(orders__status__in=Order.ACTIVE)
+                .exclude(orders__status__in=LIVE_ORDER_STATUSES)
                 .values_list("pk", flat=True)[:1000]
             )
             if not ids:
@@ -455,6 +458,7 @@ def opportunities_cancel_inactive(*, now=None) -> int:
             Offer.objects.filter(
                 opportunity_id__in=ids, status__in=[Offer.Status.OPEN, Offer.Status.VALIDATED]
             ).update(status=Offer.Status.CANCELLED, cancelled_at=now)
+            reservations.reservations_end_for_opportunities(opportunity_ids=ids, reason=reason)
             OpportunityEvent.objects.bulk_create(
                 OpportunityEvent(
                     opportunity_id=pk,
@@ -519,7 +523,7 @@ def offer_vehicle_refusal(*, vehicle: Vehicle, opportunity: Opportunity | None) 
     """
     if vehicle.status == StandardStatus.EXIT:
         return _("Ce véhicule est sorti du stock.")
-    return None
+    return reservations.reservation_refusal(vehicle=vehicle, opportunity=opportunity)
 
 
 def _check_vehicle(vehicle: Vehicle, opportunity: Opportunity | None) -> None:
@@ -696,8 +700,13 @@ def offer_update(
             errors["lines"] = _("Le montant de « %s » n'est pas valide.") % label
         elif not label.strip():
             errors["lines"] = _("Chaque ligne a un libellé.")
-    if pack is not None and pack.kind != Product.Kind.PACK:
-        errors["pack"] = _("Ce produit n'est pas un pack livraison.")
+    if pack is not None:
+        # Locked: a pack deleted meanwhile by an administrator gives a message, not a 500.
+        locked = Product.objects.select_for_update().filter(pk=pack.pk).first()
+        if locked is None:
+            errors["pack"] = _("Ce pack a été supprimé entre-temps : choisissez-en un autre.")
+        elif locked.kind != Product.Kind.PACK:
+            errors["pack"] = _("Ce produit n'est pas un pack livraison.")
     if errors:
         raise ValidationError(errors)
     element_lines = []
@@ -776,16 +785,29 @@ def offer_validate(*, offer: Offer, by) -> Offer:
     return offer
 
 
-def _offer_cancel(*, offer: Offer, by, reason: str) -> Offer:
+def _offer_cancel(
+    *, offer: Offer, by, reason: str, restore_order: bool = True, keep_reservation: bool = False
+) -> Offer:
     offer.cancel()
     offer.cancelled_at = timezone.now()
     offer.save(update_fields=["status", "cancelled_at"])
+    if not keep_reservation:
+        reservations.reservation_end_for_offer(offer=offer, by=by)
     suffix = " : " + reason.replace("%", "%%") if reason else ""
     _offer_recorded(offer, by, _("Offre n° %(pk)s annulée") + suffix)
-    if offer.replaces_order_id:  # the order being modified keeps its previous status
+    other_versions = Offer.objects.filter(
+        replaces_order_id=offer.replaces_order_id,
+        status__in=[Offer.Status.OPEN, Offer.Status.VALIDATED],
+    )
+    if restore_order and offer.replaces_order_id and not other_versions.exists():
+        # The order being modified goes back to its previous status (and a won sale).
         order = Order.objects.select_for_update().get(pk=offer.replaces_order_id)
         if order.status == Order.Status.MODIFYING:
             _order_restore(order=order, by=by, message=_("Modification abandonnée"))
+            if order.status in Order.VALIDATED:
+                _opportunity_win(
+                    opportunity=order.opportunity, by=by, message=_("Opportunité gagnée")
+                )
     return offer
 
 
@@ -862,8 +884,15 @@ def offer_modify(*, offer: Offer, by) -> Offer:
     ).exists():
         raise _refused(_("Une commande a été passée sur cette offre : modifiez la commande."))
     _check_open(offer.opportunity)
-    _offer_cancel(offer=offer, by=by, reason=_("remplacée par une nouvelle version"))
-    copy = _offer_copy(offer, by)
+    _offer_cancel(
+        offer=offer,
+        by=by,
+        reason=_("remplacée par une nouvelle version"),
+        restore_order=False,
+        keep_reservation=True,
+    )
+    copy = _offer_copy(offer, by, replaces_order_id=offer.replaces_order_id)
+    reservations.reservation_move_to_offer(old_offer=offer, new_offer=copy, by=by)
     _offer_recorded(copy, by, _("Offre n° %%(pk)s : nouvelle version de l'offre n° %s") % offer.pk)
     return copy
 
@@ -968,15 +997,10 @@ def order_create(*, offer: Offer, by) -> Order:
     if vehicle.status == StandardStatus.EXIT:
         raise _refused(_("Ce véhicule est sorti du stock."))
     live = Order.objects.filter(vehicle=vehicle).exclude(
-        status__in=[
-            Order.Status.CANCELLED,
-            Order.Status.REFUSED,
-            Order.Status.REPLACED,
-            Order.Status.MODIFYING,
-        ]
+        status__in=[Order.Status.CANCELLED, Order.Status.REFUSED, Order.Status.REPLACED]
     )
-    if offer.replaces_order_id:
-        live = live.exclude(pk=offer.replaces_order_id)
+    if offer.replaces_order_id:  # only the order being modified gives way to its new version
+        live = live.exclude(pk=offer.replaces_order_id, status=Order.Status.MODIFYING)
     if live.filter(offer=offer).exists():
         raise _refused(_("Une commande existe déjà pour cette offre."))
     other = live.select_related("opportunity").first()

@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from . import services
+from .reservation_tasks import reservations_expire_task  # noqa: F401
 
 
 @shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=5)

@@ -433,3 +433,20 @@ def test_the_expiry_job_ends_expired_reservations_once(
 def test_the_expiry_job_leaves_unlimited_reservations(switch_on, reserving_offer, seller):
     reserve(reserving_offer, seller)
     assert reservations.reservations_expire(now=timezone.now() + timedelta(days=3650)) == 0
+
+
+def test_modifying_the_reserving_offer_keeps_the_vehicle_reserved(
+    switch_on, reserving_offer, seller, preentry_car, other_opportunity, other_seller
+):
+    """V-11: "Modifier" on the validated offer moves the reservation to its new version."""
+    reservation = reservations.reservation_create(offer=reserving_offer, by=seller)
+    copy = services.offer_modify(offer=reserving_offer, by=seller)
+    reservation.refresh_from_db()
+    assert reservation.status == Reservation.Status.ACTIVE
+    assert reservation.offer_id == copy.pk
+    with pytest.raises(ValidationError, match="réservé"):
+        services.offer_create(opportunity=other_opportunity, vehicle=preentry_car, by=other_seller)
+    services.offer_validate(offer=copy, by=seller)
+    services.offer_cancel(offer=copy, by=seller)  # abandoning the new version frees it
+    reservation.refresh_from_db()
+    assert reservation.status != Reservation.Status.ACTIVE
