@@ -3,10 +3,10 @@
 import pytest
 from django.urls import reverse
 
-from opportunities import services
-from opportunities.models import Order
 from openflex.accounts.selectors import user_group_types
 from openflex.home.tiles import tile_get, tiles_for_user
+from opportunities import services
+from opportunities.models import Order
 from tests.accounts.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +28,11 @@ def _keys(user):
     ("group_type", "rights", "expected"),
     [
         ("vendeur", ["access_vn"], {"opportunities-neglected"}),
-        ("chef-des-ventes", ["access_vn", "validate_orders"], ORDER_TILES | {"opportunities-neglected"}),
+        (
+            "chef-des-ventes",
+            ["access_vn", "validate_orders"],
+            ORDER_TILES | {"opportunities-neglected"},
+        ),
         (
             "chef-des-ventes",
             ["validate_orders"],  # without the VN right: no "à commander usine"
@@ -99,7 +103,9 @@ def test_order_list_query_count_does_not_grow(client, manager, validated_offer, 
     with CaptureQueriesContext(connection) as few:
         client.get(url)
     for _ in range(5):
-        opportunity = OpportunityFactory(customer__point_of_sale=car.point_of_sale, salesperson=seller)
+        opportunity = OpportunityFactory(
+            customer__point_of_sale=car.point_of_sale, salesperson=seller
+        )
         vehicle = VehicleFactory(physical_site=car.physical_site, status="stock_vente")
         offer = services.offer_create(opportunity=opportunity, vehicle=vehicle, by=seller)
         services.offer_validate(offer=offer, by=seller)
