@@ -150,7 +150,7 @@ def legal_representative_missing(company: Customer) -> list[str]:
         str(label) for name, label in REPRESENTATIVE_FIELDS.items() if not getattr(rep, name)
     ]
     if missing:
-        return [_("le représentant légal n'a pas de %s") % ", ".join(missing)]
+        return [_("il manque au représentant légal : %s") % ", ".join(missing)]
     return []
 
 
@@ -1191,12 +1191,6 @@ def order_submit(*, order: Order, by, signature_mode: str = Order.SignatureMode.
     order.signature_mode = signature_mode
     order.submitted_at = timezone.now()
     order.save(update_fields=["signature_mode", "submitted_at"])
-    if order.replaces_id:
-        old = Order.objects.select_for_update().get(pk=order.replaces_id)
-        if can_proceed(old.mark_replaced):
-            _order_transition(
-                old, "mark_replaced", by=by, message=_("Remplacée par la commande n° %s") % order.pk
-            )
     if signature_mode == Order.SignatureMode.ELECTRONIC:
         _order_transition(
             order, "send_for_signature", by=by, message=_("Envoyée en signature électronique")
@@ -1224,11 +1218,35 @@ def _order_after_signature(*, order: Order, by) -> Order:
     return order
 
 
+def _replaced_order_settle(*, order: Order, by, replaced: bool) -> None:
+    """The order that ``order`` replaces leaves "en cours de modification": replaced once
+    the new order is validated; back to its previous status if the new one is refused or
+    cancelled before validation (the sale it carried still holds)."""
+    if not order.replaces_id:
+        return
+    old = Order.objects.select_for_update().get(pk=order.replaces_id)
+    if old.status != Order.Status.MODIFYING:
+        return
+    if replaced:
+        _order_transition(
+            old, "mark_replaced", by=by, message=_("Remplacée par la commande n° %s") % order.pk
+        )
+        return
+    _order_restore(
+        order=old,
+        by=by,
+        message=_("La commande n° %s qui devait la remplacer n'a pas abouti") % order.pk,
+    )
+    if old.status in Order.VALIDATED:
+        _opportunity_win(opportunity=old.opportunity, by=by, message=_("Opportunité gagnée"))
+
+
 def _order_validate(*, order: Order, by, message: str) -> Order:
     order.validated_at, order.validated_by = timezone.now(), by
     _order_transition(
         order, "validate", by=by, message=message, fields=["validated_at", "validated_by"]
     )
+    _replaced_order_settle(order=order, by=by, replaced=True)
     _opportunity_win(
         opportunity=order.opportunity,
         by=by,
@@ -1312,6 +1330,7 @@ def order_refuse(*, order: Order, by, reason: str) -> Order:
         reason=reason,
         fields=["decision_reason"],
     )
+    _replaced_order_settle(order=order, by=by, replaced=False)
     _notify_salesperson(order, by, _("Commande n° %s refusée"), reason)
     return order
 
@@ -1364,6 +1383,8 @@ def _order_cancel(*, order: Order, by, reason: str, message: str) -> Order:
             order, StandardStatus.SALES_STOCK, by, _("commande n° %s annulée") % order.pk
         )
         _opportunity_reopen_if_no_sale(opportunity=order.opportunity, by=by)
+    else:
+        _replaced_order_settle(order=order, by=by, replaced=False)
     _notify_salesperson(order, by, _("Commande n° %s annulée"), reason)
     return order
 

@@ -155,7 +155,7 @@ def test_an_incomplete_representative_says_what_is_missing(company, seller, pos)
     company.refresh_from_db()
 
     assert services.legal_representative_missing(company) == [
-        "le représentant légal n'a pas de email, mobile"
+        "il manque au représentant légal : email, mobile"
     ]
 
 
@@ -202,9 +202,9 @@ def test_a_company_order_with_an_incomplete_representative_cannot_be_submitted(
     with pytest.raises(ValidationError) as exc:
         services.order_submit(order=company_order, by=seller, signature_mode=mode)
 
-    assert exc.value.messages == ["Société : le représentant légal n'a pas de mobile."]
+    assert exc.value.messages == ["Société : il manque au représentant légal : mobile."]
     assert services.order_submit_blockers(Order.objects.get(pk=company_order.pk)) == [
-        "Société : le représentant légal n'a pas de mobile."
+        "Société : il manque au représentant légal : mobile."
     ]
     assert Order.objects.get(pk=company_order.pk).status == S.DRAFT
 
@@ -233,7 +233,7 @@ def test_the_manager_cannot_validate_once_the_representative_became_incomplete(
     with pytest.raises(ValidationError) as exc:
         services.order_validate(order=company_order, by=manager)
 
-    assert exc.value.messages == ["Société : le représentant légal n'a pas de email."]
+    assert exc.value.messages == ["Société : il manque au représentant légal : email."]
     order = Order.objects.get(pk=company_order.pk)
     assert (order.status, order.validated_by) == (S.PENDING_VALIDATION, None)
 

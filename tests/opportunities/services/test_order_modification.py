@@ -87,8 +87,50 @@ def test_a_replacing_order_sent_for_validation_replaces_the_old_one(ordered, sel
 
     services.order_submit(order=new, by=seller)
 
-    assert reload(ordered).status == S.REPLACED
+    # The old order holds the sale until the new one is validated (docs/decisions.md).
+    assert reload(ordered).status == S.MODIFYING
     assert reload(new).status == S.PENDING_VALIDATION
+
+
+def test_the_replacing_order_validated_replaces_the_old_one(ordered, seller, manager):
+    new_offer = services.order_modify(order=ordered, by=seller)
+    services.offer_validate(offer=new_offer, by=seller)
+    new = services.order_create(offer=new_offer, by=seller)
+    services.order_payment_update(
+        order=new,
+        by=seller,
+        balance_method="cheque",
+        deposit_amount=new.deposit_amount,
+        deposit_method="",
+        deposit_not_online=False,
+    )
+    services.order_submit(order=new, by=seller)
+    services.order_validate(order=new, by=manager)
+
+    assert reload(ordered).status == S.REPLACED
+    assert reload(new).status == S.ORDERED
+    assert opportunity_status(reload(new)) == Opportunity.Status.WON
+
+
+def test_a_refused_replacing_order_gives_the_sale_back_to_the_old_one(ordered, seller, manager):
+    new_offer = services.order_modify(order=ordered, by=seller)
+    services.offer_validate(offer=new_offer, by=seller)
+    new = services.order_create(offer=new_offer, by=seller)
+    services.order_payment_update(
+        order=new,
+        by=seller,
+        balance_method="cheque",
+        deposit_amount=new.deposit_amount,
+        deposit_method="",
+        deposit_not_online=False,
+    )
+    services.order_submit(order=new, by=seller)
+    services.order_refuse(order=new, by=manager, reason="Remise non accordée")
+
+    assert reload(new).status == S.REFUSED
+    old = reload(ordered)
+    assert (old.status, old.status_before) == (S.ORDERED, "")
+    assert opportunity_status(old) == Opportunity.Status.WON
 
 
 def test_withdrawing_the_modification_restores_the_order(ordered, seller):
