@@ -205,6 +205,11 @@ class Vehicle(FSMModelMixin, models.Model):
         validators=money_validators,
     )
     price_reset_at = models.DateTimeField(_("dernière MAJ des prix"), default=timezone.now)
+    # The monthly payment of the default (or cheapest automatic) financing simulation,
+    # kept here by the financing module for the stock list's column (V-13).
+    monthly_payment = models.DecimalField(
+        _("mensualité"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
 
     # Publication (V-12): requested by staff; is_published also needs every criterion.
     publication_requested = models.BooleanField(_("publication demandée"), default=True)

@@ -567,6 +567,13 @@ def vehicle_reservation_set(
     return vehicle
 
 
+def vehicle_monthly_payment_set(*, vehicle: Vehicle, amount) -> None:
+    """The monthly payment shown in the stock list (V-13), set by the financing module."""
+    Vehicle.objects.filter(pk=vehicle.pk).exclude(monthly_payment=amount).update(
+        monthly_payment=amount
+    )
+
+
 # --- Ownership transfers (V-14) ----------------------------------------------------------
 
 
