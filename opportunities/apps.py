@@ -8,4 +8,10 @@ class OpportunitiesConfig(AppConfig):
 
     def ready(self) -> None:
         # The sections that this module adds to the vehicle page (vehicles.panels).
-        from . import document_panel, product_panel, reservation_panel, vehicle_panels  # noqa: F401
+        from . import (  # noqa: F401
+            document_panel,
+            product_panel,
+            reservation_panel,
+            signals,
+            vehicle_panels,
+        )

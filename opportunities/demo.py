@@ -300,6 +300,8 @@ def _opportunity(story, customer, salesperson, code, title=""):
 
 
 def _offer(story, opportunity, by, *, advantage="", validate=False, **wanted) -> Offer:
+    # A vehicle of the opportunity's point of sale: another's would wait for a transfer.
+    wanted.setdefault("point_of_sale", opportunity.point_of_sale)
     offer = services.offer_create(vehicle=story.vehicle(**wanted), by=by, opportunity=opportunity)
     if advantage:
         extra = [

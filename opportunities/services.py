@@ -1199,8 +1199,91 @@ def order_submit(*, order: Order, by, signature_mode: str = Order.SignatureMode.
     return _order_after_signature(order=order, by=by)
 
 
+TRANSFER_SOURCE = "commande:%s"
+
+
 def _order_after_signature(*, order: Order, by) -> Order:
-    """Signed (on paper or online): validate, or wait for a manager's validation."""
+    """Signed (on paper or online): an order on a vehicle owned by another point of sale
+    first waits for the automatic ownership transfer (V-14); then it proceeds."""
+    vehicle = Vehicle.objects.select_related("point_of_sale").get(pk=order.vehicle_id)
+    if vehicle.point_of_sale_id != order.point_of_sale_id:
+        return _order_wait_for_transfer(order=order, vehicle=vehicle, by=by)
+    return _order_proceed(order=order, by=by)
+
+
+def _order_wait_for_transfer(*, order: Order, vehicle: Vehicle, by) -> Order:
+    from vehicles.models import OwnershipTransfer
+    from vehicles.services import transfer_request
+
+    pending = OwnershipTransfer.objects.filter(
+        vehicle=vehicle, status=OwnershipTransfer.Status.TO_VALIDATE
+    ).first()
+    if pending is not None and pending.to_point_of_sale_id != order.point_of_sale_id:
+        raise _refused(
+            _(
+                "Un transfert de ce véhicule vers un autre point de vente attend déjà une "
+                "validation : la commande ne peut pas être envoyée."
+            )
+        )
+    transfer = pending or transfer_request(
+        vehicle=vehicle,
+        to_point_of_sale=order.point_of_sale,
+        by=by,
+        reason=_("Commande n° %s") % order.pk,
+        automatic=True,
+        source=TRANSFER_SOURCE % order.pk,
+    )
+    previous = order.status
+    order.wait_for_transfer()
+    order.save(update_fields=["status"])
+    order_event_record(
+        order=order,
+        kind="wait_for_transfer",
+        by=by,
+        from_status=previous,
+        message=_("En attente du transfert de propriété : %(src)s → %(dst)s")
+        % {"src": vehicle.point_of_sale.name, "dst": order.point_of_sale.name},
+        data={"transfer": transfer.pk},
+    )
+    return order
+
+
+def order_transfer_decided(*, transfer, by) -> None:
+    """The transfer manager decided (V-14): approved, the order proceeds as if it had just
+    been sent by its author; rejected, the order is refused with the reason."""
+    orders = Order.objects.select_for_update(of=("self",)).filter(
+        vehicle_id=transfer.vehicle_id, status=Order.Status.PENDING_TRANSFER
+    )
+    for order in orders.select_related("opportunity__customer", "point_of_sale"):
+        waiting = order.events.filter(kind="wait_for_transfer").order_by("-at", "-pk").first()
+        if waiting is None or waiting.data.get("transfer") != transfer.pk:
+            continue
+        if transfer.status == transfer.Status.APPROVED:
+            order_event_record(
+                order=order,
+                kind="transfer_approved",
+                by=by,
+                message=_("Transfert de propriété validé"),
+            )
+            _order_proceed(order=order, by=waiting.by or by)
+        else:
+            reason = _("Transfert de propriété rejeté : %s") % transfer.reason
+            order.decision_reason = reason[:500]
+            _order_transition(
+                order,
+                "refuse",
+                by=by,
+                message=_("Commande refusée"),
+                reason=order.decision_reason,
+                fields=["decision_reason"],
+            )
+            _replaced_order_settle(order=order, by=by, replaced=False)
+            _notify_salesperson(order, by, _("Commande n° %s refusée"), order.decision_reason)
+
+
+def _order_proceed(*, order: Order, by) -> Order:
+    """Validate at once for a holder of the right at the order's point of sale, or wait
+    for a manager's validation."""
     if (
         user_can_validate_orders(by)
         and by.points_of_sale.filter(pk=order.point_of_sale_id).exists()

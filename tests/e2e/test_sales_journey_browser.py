@@ -6,9 +6,11 @@ from decimal import Decimal
 
 import pytest
 
+from openflex.accounts.models import PhysicalSite, User
+from openflex.accounts.selectors import points_of_sale_for_user
 from opportunities.models import Customer, Offer, Opportunity, Order, PackElement, Product
 from tests.e2e.conftest import login, screenshot, wait_for_tiles
-from vehicles.models import Vehicle
+from tests.vehicles.factories import VehicleFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -19,13 +21,15 @@ def _euros(text: str) -> Decimal:
 
 
 def test_from_a_new_customer_to_a_delivered_order(page, live_server, demo):
-    vehicle = (
-        Vehicle.objects.filter(
-            status="stock_vente", parc="VO", point_of_sale__code=61, selling_price__gt=5000
-        )
-        .exclude(orders__isnull=False)
-        .order_by("number")
-        .first()
+    # A car of the salesperson's default point of sale (another's would wait for a transfer).
+    seller = User.objects.get(email="vendeur@demo.openflex.test")
+    home = points_of_sale_for_user(seller).order_by("name").first()
+    vehicle = VehicleFactory(
+        physical_site=PhysicalSite.objects.filter(point_of_sale=home).first(),
+        status="stock_vente",
+        brand="Peugeot",
+        model="2008",
+        selling_price=Decimal("18490.00"),
     )
     pack = Product.objects.create(
         kind=Product.Kind.PACK,
