@@ -254,3 +254,30 @@ def price_sticker_pdf(vehicle, *, financing: dict | None = None) -> bytes:
         "document_title": _("Affichette prix"),
     }
     return _pdf("opportunities/pdf/price_sticker.html", context)
+
+
+def tradein_estimate_pdf(trade_in) -> bytes:
+    """The trade-in estimate (O-7, O-8), with the dealership's and the customer's boxes."""
+    from vehicles.models import Energy
+
+    customer = trade_in.customer
+    if customer is None and trade_in.opportunity_id:
+        customer = trade_in.opportunity.customer
+    opportunity = trade_in.opportunity
+    context = {
+        "trade_in": trade_in,
+        "document_title": _("Estimation de reprise"),
+        "dealership": _dealership(trade_in.point_of_sale),
+        "customer": {
+            "name": customer.display_name if customer else "",
+            "address": customer.address if customer else "",
+            "postcode": customer.postcode if customer else "",
+            "city": customer.city if customer else "",
+            "mobile": customer.mobile if customer else "",
+            "email": customer.email if customer else "",
+        },
+        "energy": dict(Energy.choices).get(trade_in.energy, trade_in.energy),
+        "salesperson": opportunity.salesperson.get_full_name() if opportunity else "",
+        "printed_at": timezone.now(),
+    }
+    return _pdf("opportunities/pdf/tradein_estimate.html", context)

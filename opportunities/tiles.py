@@ -99,3 +99,31 @@ register(
         tone="danger",
     )
 )
+
+
+class _TradeInValidatorsTile(Tile):
+    """Shown to holders of the right or to the group type "valideur-reprises" (O-8)."""
+
+    def visible_to(self, user) -> bool:
+        from .tradeins import user_is_tradein_validator
+
+        return user_is_tradein_validator(user)
+
+
+def _tradeins_to_validate(user) -> int:
+    from .tradeins import tradein_tile_count
+
+    return tradein_tile_count(user)
+
+
+register(
+    _TradeInValidatorsTile(
+        key="tradeins-to-validate",
+        title=_("Reprises à valider"),
+        description=_("Demandes d'estimation et reprises selon vos filtres enregistrés"),
+        count=_tradeins_to_validate,
+        url=lambda user: reverse("opportunities:tradein_list"),
+        order=46,
+        tone="warning",
+    )
+)

@@ -32,4 +32,5 @@ urlpatterns = [
     path("", include("opportunities.product_urls")),
     path("", include("opportunities.document_urls")),
     path("", include("opportunities.reservation_urls")),
+    path("", include("opportunities.tradein_urls")),
 ]

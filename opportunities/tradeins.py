@@ -1,0 +1,949 @@
+"""Trade-ins (reprises, O-8): services and selectors.
+
+A trade-in lives in an opportunity (created by its salesperson), or is an estimate
+request made by a requester (any staff user, creation method "Demandeurs") or by an
+online campaign ("Campagne"). Validators (the right ``accounts.validate_tradeins`` or
+the group type "valideur-reprises") of its point of sale decide it: validate, refuse
+with a reason, or put it to auction first ("enchère en cours").
+
+Every move follows STYLE: lock the row, check the user and the status, call the FSM
+transition, save with ``update_fields``, write a ``TradeInEvent`` (and an opportunity
+history line), and notify on commit.
+
+Decisions (docs/decisions.md):
+
+- Trade-in with an order: the value that enters the totals is the **proposed value**,
+  once validated, into ``trade_in_value`` of the offer *en cours* it is attached to
+  (the sum of the validated trade-ins attached to that offer). A validated offer keeps
+  its values (the customer accepted them): the history says the value was not carried,
+  and "Modifier" on the offer makes a new version that carries it.
+- Dry trade-in (reprise sèche): "Finaliser la reprise" (the customer accepts the
+  proposed value) puts the VO in stock (pré-entrée), then documents the purchase with an
+  offer on that new VO: vehicle price 0, trade-in value = proposed value (its net to pay
+  is negative: the dealer pays the customer), validated then finished ("terminée")
+  through the Offer transitions; the opportunity is won.
+- The stock VO is created once per trade-in (``stock_vehicle`` one-to-one), in
+  pré-entrée, with ``expected_entry_date`` = today + ``SalesSettings.stock_entry_days``
+  kept on the trade-in (the vehicle has no such field) and written in both histories.
+- Routing: a validator with saved filters receives only the requests matching them
+  (each non-empty list must contain the request's value; brands compare upper-cased);
+  a validator without filters, or with all lists empty, receives every request of his
+  points of sale. A request that matches nobody's filters reaches only the default
+  validators; if there are none, nobody is notified, but it still shows in the
+  unfiltered list of "Reprises à valider".
+"""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Exists, Func, JSONField, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import Upper
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import can_proceed
+
+from openflex.accounts.models import PhysicalSite, User, UserGroupType
+from openflex.accounts.selectors import (
+    points_of_sale_for_user,
+    user_has_type,
+    user_is_platform_admin,
+)
+from openflex.notifications.services import email_send, notifications_create_bulk
+from vehicles.models import Energy, Parc, VehicleEvent, vin_validator
+from vehicles.services import vehicle_create, vehicle_event_record
+
+from . import pricing, selectors, services
+from .models import (
+    Offer,
+    Opportunity,
+    OpportunityEvent,
+    SalesSettings,
+    TradeIn,
+    TradeInEvent,
+    TradeInPhoto,
+    ValidatorFilter,
+)
+
+VALIDATE_TRADEINS = "accounts.validate_tradeins"
+PENDING = [TradeIn.Status.TO_VALIDATE, TradeIn.Status.AUCTION]
+MAX_MILEAGE = 1_500_000
+MAX_VALUE = pricing.MAX_AMOUNT
+REASON_MAX_LENGTH = 500
+MAX_PHOTOS = 12
+MAX_PHOTO_BYTES = 10 * 1024 * 1024
+EDITABLE_FIELDS = [
+    "kind",
+    "destination",
+    "brand",
+    "model",
+    "version",
+    "energy",
+    "registration",
+    "vin",
+    "mileage",
+    "first_registration",
+    "condition",
+    "estimate",
+    "requested_value",
+    "proposed_value",
+]
+ZERO = Decimal("0.00")
+
+
+def _refused(message: str) -> ValidationError:
+    return ValidationError(message, code="transition")
+
+
+def _who(user) -> str:
+    return (user.get_full_name() or user.email) if user else _("le système")
+
+
+def _euros(value: Decimal) -> str:
+    text = f"{pricing.cents(value):,.2f}".replace(",", " ").replace(".", ",")
+    return f"{text} €"
+
+
+# --- Who -------------------------------------------------------------------------------
+
+
+def user_is_tradein_validator(user) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return user.has_perm(VALIDATE_TRADEINS) or user_has_type(user, UserGroupType.TRADEIN_VALIDATOR)
+
+
+def _validator_pos_ids(user):
+    return points_of_sale_for_user(user).values("pk")
+
+
+def user_can_decide(user, trade_in: TradeIn) -> bool:
+    """A validator of the trade-in's point of sale (a platform administrator: any)."""
+    if not user_is_tradein_validator(user):
+        return False
+    if user_is_platform_admin(user):
+        return True
+    return user.points_of_sale.filter(pk=trade_in.point_of_sale_id).exists()
+
+
+# --- Reads -----------------------------------------------------------------------------
+
+
+def tradein_queryset_for_user(user) -> QuerySet[TradeIn]:
+    """What the user may see: the trade-ins of the opportunities he sees, the requests he
+    made, and, for validators, every trade-in of their points of sale."""
+    qs = TradeIn.objects.all()
+    if user_is_platform_admin(user):
+        return qs
+    condition = Q(opportunity__in=selectors.opportunity_queryset_for_user(user).values("pk"))
+    condition |= Q(created_by=user)
+    if user_is_tradein_validator(user):
+        condition |= Q(point_of_sale__in=_validator_pos_ids(user))
+    return qs.filter(condition)
+
+
+def tradein_get_for_user(*, user, pk: int) -> TradeIn:
+    trade_in = (
+        tradein_queryset_for_user(user)
+        .select_related(
+            "opportunity__salesperson",
+            "opportunity__customer",
+            "customer",
+            "offer__vehicle",
+            "point_of_sale__entity",
+            "stock_vehicle",
+            "created_by",
+            "decided_by",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if trade_in is None:
+        raise Http404
+    return trade_in
+
+
+def tradeins_of_opportunity(*, opportunity: Opportunity) -> list[TradeIn]:
+    return list(
+        TradeIn.objects.filter(opportunity=opportunity)
+        .select_related("offer", "stock_vehicle")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def validator_filter_values(user) -> dict[str, list[str]]:
+    saved = ValidatorFilter.objects.filter(user=user).first()
+    if saved is None:
+        return {"destinations": [], "brands": [], "methods": [], "saved": False}
+    return {
+        "destinations": list(saved.destinations),
+        "brands": list(saved.brands),
+        "methods": list(saved.methods),
+        "saved": True,
+    }
+
+
+def tradeins_to_validate(*, user, destinations=(), brands=(), methods=()) -> QuerySet[TradeIn]:
+    """The pending trade-ins of the validator's points of sale, filtered (empty = all)."""
+    qs = TradeIn.objects.filter(status__in=PENDING)
+    if not user_is_platform_admin(user):
+        qs = qs.filter(point_of_sale__in=_validator_pos_ids(user))
+    if destinations:
+        qs = qs.filter(destination__in=list(destinations))
+    if brands:
+        qs = qs.annotate(brand_upper=Upper("brand")).filter(
+            brand_upper__in=[b.upper() for b in brands]
+        )
+    if methods:
+        qs = qs.filter(creation_method__in=list(methods))
+    return qs.select_related("point_of_sale", "opportunity__customer", "customer", "created_by")
+
+
+def _as_json_array(expression) -> Func:
+    return Func(expression, function="jsonb_build_array", output_field=JSONField())
+
+
+def _matches_saved_filter_of(user) -> Q:
+    """For a TradeIn queryset: the rows that the user's saved filters let through (no
+    saved filter: all). A subquery, so that the tile stays one query."""
+    saved = ValidatorFilter.objects.filter(user_id=user.pk)
+    matching = saved.filter(
+        Q(destinations=[]) | Q(destinations__contains=_as_json_array(OuterRef("destination"))),
+        Q(brands=[]) | Q(brands__contains=_as_json_array(Upper(OuterRef("brand")))),
+        Q(methods=[]) | Q(methods__contains=_as_json_array(OuterRef("creation_method"))),
+    )
+    return ~Exists(saved) | Exists(matching)
+
+
+def tradein_tile_count(user) -> int:
+    """ "Reprises à valider": the pending requests matching his saved filters (one query)."""
+    qs = TradeIn.objects.filter(status__in=PENDING)
+    if not user_is_platform_admin(user):
+        qs = qs.filter(point_of_sale__in=_validator_pos_ids(user))
+    return qs.filter(_matches_saved_filter_of(user)).count()
+
+
+def tradein_brand_choices() -> list[str]:
+    """Brands offered by the filter: those of the pending trade-ins and of the stock."""
+    from vehicles.models import Vehicle
+
+    brands = set(TradeIn.objects.annotate(b=Upper("brand")).values_list("b", flat=True).distinct())
+    brands |= set(Vehicle.objects.annotate(b=Upper("brand")).values_list("b", flat=True).distinct())
+    return sorted(b for b in brands if b)
+
+
+def tradein_validators_for(trade_in: TradeIn) -> QuerySet[User]:
+    """The validators to notify of ``trade_in``, in one query (set-based routing)."""
+    dest = [trade_in.destination]
+    brand = [trade_in.brand.strip().upper()]
+    method = [trade_in.creation_method]
+    validator = (
+        Q(user_permissions__codename="validate_tradeins")
+        | Q(groups__permissions__codename="validate_tradeins")
+        | Q(groups__usergroup__type=UserGroupType.TRADEIN_VALIDATOR)
+    )
+    matches = Q(tradein_filter__isnull=True) | (
+        (Q(tradein_filter__destinations=[]) | Q(tradein_filter__destinations__contains=dest))
+        & (Q(tradein_filter__brands=[]) | Q(tradein_filter__brands__contains=brand))
+        & (Q(tradein_filter__methods=[]) | Q(tradein_filter__methods__contains=method))
+    )
+    ids = (
+        User.objects.filter(is_active=True, points_of_sale=trade_in.point_of_sale_id)
+        .filter(validator)
+        .values("pk")
+    )
+    return User.objects.filter(pk__in=ids).filter(matches).order_by("pk")
+
+
+# --- History ---------------------------------------------------------------------------
+
+
+def tradein_event_record(
+    *, trade_in: TradeIn, kind: str, message: str, by=None, data=None
+) -> TradeInEvent:
+    message = message[:500]
+    event = TradeInEvent.objects.create(
+        trade_in=trade_in, kind=kind, message=message, by=by, data=data or {}
+    )
+    if trade_in.opportunity_id:
+        services.opportunity_event_record(
+            opportunity=trade_in.opportunity,
+            kind=OpportunityEvent.Kind.OFFER,
+            by=by,
+            message=_("Reprise n° %(pk)s : %(message)s") % {"pk": trade_in.pk, "message": message},
+            data={"trade_in": trade_in.pk, **(data or {})},
+        )
+    return event
+
+
+# --- Checks ----------------------------------------------------------------------------
+
+
+def tradein_clean(values: dict) -> dict:
+    """Check and normalise the vehicle and the amounts; ValidationError keyed by field."""
+    errors = {}
+    cleaned = dict(values)
+    for name in ("estimate", "requested_value", "proposed_value"):
+        value = cleaned.get(name)
+        if value in (None, ""):
+            cleaned[name] = ZERO
+            continue
+        try:
+            value = pricing.parse_amount(value)
+        except ValueError:
+            errors[name] = _("Saisissez un montant.")
+            continue
+        if value < ZERO:
+            errors[name] = _("Le montant ne peut pas être négatif.")
+        elif value > MAX_VALUE:
+            errors[name] = _("Ce montant n'est pas plausible.")
+        cleaned[name] = value
+    mileage = cleaned.get("mileage")
+    if mileage in (None, ""):
+        cleaned["mileage"] = 0
+    else:
+        try:
+            mileage = int(mileage)
+        except (TypeError, ValueError):
+            errors["mileage"] = _("Saisissez un kilométrage en km.")
+        else:
+            if mileage < 0:
+                errors["mileage"] = _("Le kilométrage ne peut pas être négatif.")
+            elif mileage > MAX_MILEAGE:
+                errors["mileage"] = _("Ce kilométrage n'est pas plausible.")
+            cleaned["mileage"] = mileage
+    vin = (cleaned.get("vin") or "").strip().upper().replace(" ", "")
+    if vin:
+        try:
+            vin_validator(vin)
+        except ValidationError as exc:
+            errors["vin"] = exc.messages[0]
+    cleaned["vin"] = vin
+    for name in ("brand", "model"):
+        if not (cleaned.get(name) or "").strip():
+            errors[name] = _("Ce champ est obligatoire.")
+    first = cleaned.get("first_registration")
+    if first:
+        today = timezone.localdate()
+        if first > today:
+            errors["first_registration"] = _("La date de 1re immatriculation est dans le futur.")
+        elif first.year < 1900:
+            errors["first_registration"] = _("Cette date n'est pas plausible.")
+    energy = cleaned.get("energy") or ""
+    if energy and energy not in Energy.values:
+        errors["energy"] = _("Énergie inconnue.")
+    if cleaned.get("kind") and cleaned["kind"] not in TradeIn.Kind.values:
+        errors["kind"] = _("Type de reprise inconnu.")
+    if cleaned.get("destination") and cleaned["destination"] not in TradeIn.Destination.values:
+        errors["destination"] = _("Destination inconnue.")
+    if errors:
+        raise ValidationError(errors)
+    for name in ("brand", "model", "version", "registration", "condition"):
+        if name in cleaned and cleaned[name] is not None:
+            cleaned[name] = str(cleaned[name]).strip()
+    if cleaned.get("registration"):
+        cleaned["registration"] = cleaned["registration"].upper()
+    return cleaned
+
+
+def _check_photos(photos) -> None:
+    photos = list(photos or [])
+    if len(photos) > MAX_PHOTOS:
+        raise ValidationError({"photos": _("%s photos au plus.") % MAX_PHOTOS})
+    for photo in photos:
+        if getattr(photo, "size", 0) > MAX_PHOTO_BYTES:
+            raise ValidationError({"photos": _("Chaque photo pèse 10 Mo au plus.")})
+        content_type = getattr(photo, "content_type", "") or ""
+        if content_type and not content_type.startswith("image/"):
+            raise ValidationError({"photos": _("Seules des images sont acceptées.")})
+
+
+def _check_offer(offer: Offer | None, opportunity: Opportunity | None) -> None:
+    if offer is None:
+        return
+    if opportunity is None or offer.opportunity_id != opportunity.pk:
+        raise ValidationError({"offer": _("Cette offre n'appartient pas à l'opportunité.")})
+    if offer.status != Offer.Status.OPEN:
+        raise ValidationError({"offer": _("Choisissez une offre en cours.")})
+
+
+# --- Writes ----------------------------------------------------------------------------
+
+
+def _save_photos(trade_in: TradeIn, photos) -> None:
+    for photo in photos or ():
+        TradeInPhoto.objects.create(trade_in=trade_in, image=photo)
+
+
+@transaction.atomic
+def tradein_create(
+    *, opportunity: Opportunity, by, offer: Offer | None = None, photos=(), **fields
+) -> TradeIn:
+    """A trade-in in an opportunity (its salesperson, or whoever sees the opportunity)."""
+    values = tradein_clean({k: fields.get(k) for k in EDITABLE_FIELDS if k in fields})
+    _check_photos(photos)
+    opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
+    if opportunity.status != Opportunity.Status.OPEN:
+        raise _refused(_("Cette opportunité n'est plus en cours : ajoutez la reprise ailleurs."))
+    if not selectors.opportunity_queryset_for_user(by).filter(pk=opportunity.pk).exists():
+        raise PermissionDenied(_("Vous ne voyez pas cette opportunité."))
+    values.setdefault("kind", TradeIn.Kind.WITH_ORDER if offer else TradeIn.Kind.DRY)
+    if values["kind"] == TradeIn.Kind.DRY:
+        offer = None
+    _check_offer(offer, opportunity)
+    trade_in = TradeIn.objects.create(
+        opportunity=opportunity,
+        offer=offer,
+        customer_id=opportunity.customer_id,
+        point_of_sale_id=opportunity.point_of_sale_id,
+        creation_method=TradeIn.Method.REQUESTERS,
+        created_by=by,
+        **values,
+    )
+    _save_photos(trade_in, photos)
+    tradein_event_record(
+        trade_in=trade_in,
+        kind="created",
+        by=by,
+        message=_("%(kind)s créée : %(vehicle)s, valeur proposée %(value)s (à valider)")
+        % {
+            "kind": trade_in.get_kind_display(),
+            "vehicle": f"{trade_in.brand} {trade_in.model}",
+            "value": _euros(trade_in.proposed_value),
+        },
+    )
+    services._touch(opportunity)
+    _notify_validators_on_commit(trade_in.pk)
+    return trade_in
+
+
+@transaction.atomic
+def tradein_request_create(
+    *,
+    by,
+    point_of_sale,
+    creation_method: str = TradeIn.Method.REQUESTERS,
+    customer=None,
+    photos=(),
+    **fields,
+) -> TradeIn:
+    """An estimate request without opportunity, from a requester or a campaign."""
+    values = tradein_clean({k: fields.get(k) for k in EDITABLE_FIELDS if k in fields})
+    _check_photos(photos)
+    if creation_method not in TradeIn.Method.values:
+        raise ValidationError({"creation_method": _("Mode de création inconnu.")})
+    if (
+        by is not None
+        and not user_is_platform_admin(by)
+        and not by.points_of_sale.filter(pk=point_of_sale.pk).exists()
+    ):
+        raise ValidationError({"point_of_sale": _("Vous n'êtes pas rattaché à ce point de vente.")})
+    values.setdefault("kind", TradeIn.Kind.DRY)
+    trade_in = TradeIn.objects.create(
+        point_of_sale=point_of_sale,
+        customer=customer,
+        creation_method=creation_method,
+        created_by=by,
+        **values,
+    )
+    _save_photos(trade_in, photos)
+    tradein_event_record(
+        trade_in=trade_in,
+        kind="created",
+        by=by,
+        message=_("Demande d'estimation (%(method)s, %(destination)s) : %(vehicle)s")
+        % {
+            "method": trade_in.get_creation_method_display(),
+            "destination": trade_in.get_destination_display(),
+            "vehicle": f"{trade_in.brand} {trade_in.model}",
+        },
+    )
+    _notify_validators_on_commit(trade_in.pk)
+    return trade_in
+
+
+def tradein_request_from_campaign(**data) -> TradeIn:
+    """An online campaign's estimate request (creation method "Campagne").
+
+    ``data``: ``point_of_sale`` (instance) or ``point_of_sale_code``, ``destination``,
+    the vehicle fields, ``requested_value``, optionally ``customer`` (a dict of customer
+    fields: a private customer is created at that point of sale, or a Customer).
+    """
+    from openflex.accounts.models import PointOfSale
+
+    from .models import Customer
+
+    data = dict(data)
+    point_of_sale = data.pop("point_of_sale", None)
+    code = data.pop("point_of_sale_code", None)
+    if point_of_sale is None:
+        point_of_sale = PointOfSale.objects.filter(code=code).first()
+        if point_of_sale is None:
+            raise ValidationError({"point_of_sale": _("Point de vente inconnu.")})
+    customer = data.pop("customer", None)
+    with transaction.atomic():
+        if isinstance(customer, dict):
+            customer = services.customer_create(
+                by=None,
+                point_of_sale=point_of_sale,
+                allow_duplicate=True,
+                kind=Customer.Kind.PERSON,
+                **customer,
+            )
+        data.pop("creation_method", None)
+        return tradein_request_create(
+            by=None,
+            point_of_sale=point_of_sale,
+            creation_method=TradeIn.Method.CAMPAIGN,
+            customer=customer,
+            **data,
+        )
+
+
+def _lock(trade_in: TradeIn) -> TradeIn:
+    return (
+        TradeIn.objects.select_for_update(of=("self",))
+        .select_related("opportunity", "point_of_sale")
+        .get(pk=trade_in.pk)
+    )
+
+
+def user_can_edit(user, trade_in: TradeIn) -> bool:
+    if trade_in.status != TradeIn.Status.TO_VALIDATE:
+        return False
+    if user_can_decide(user, trade_in) or trade_in.created_by_id == user.pk:
+        return True
+    if trade_in.opportunity_id:
+        return (
+            selectors.opportunity_queryset_for_user(user)
+            .filter(pk=trade_in.opportunity_id)
+            .exists()
+        )
+    return False
+
+
+@transaction.atomic
+def tradein_update(
+    *, trade_in: TradeIn, by, offer: Offer | None = None, photos=(), **fields
+) -> TradeIn:
+    """Edit the vehicle and the values while the trade-in is "à valider"."""
+    values = tradein_clean({k: fields.get(k) for k in EDITABLE_FIELDS if k in fields})
+    _check_photos(photos)
+    trade_in = _lock(trade_in)
+    if trade_in.status != TradeIn.Status.TO_VALIDATE:
+        raise _refused(_("Seule une reprise à valider se modifie."))
+    if not user_can_edit(by, trade_in):
+        raise PermissionDenied(_("Vous ne pouvez pas modifier cette reprise."))
+    kind = values.get("kind", trade_in.kind)
+    if trade_in.opportunity_id:
+        offer = None if kind == TradeIn.Kind.DRY else offer
+        _check_offer(offer, trade_in.opportunity)
+        values["offer"] = offer
+    changed = [name for name, value in values.items() if getattr(trade_in, name) != value]
+    for name in changed:
+        setattr(trade_in, name, values[name])
+    if changed:
+        trade_in.save(update_fields=changed)
+    _save_photos(trade_in, photos)
+    if changed or photos:
+        labels = [str(TradeIn._meta.get_field(n).verbose_name) for n in changed]
+        if photos:
+            labels.append(_("photos"))
+        tradein_event_record(
+            trade_in=trade_in,
+            kind="updated",
+            by=by,
+            message=_("Modifiée : %s") % ", ".join(labels),
+            data={"fields": changed},
+        )
+    return trade_in
+
+
+def _decide(trade_in: TradeIn, by, method: str) -> TradeIn:
+    trade_in = _lock(trade_in)
+    if not user_can_decide(by, trade_in):
+        raise PermissionDenied(
+            _("Seul un valideur de reprises de ce point de vente décide de cette reprise.")
+        )
+    if not can_proceed(getattr(trade_in, method)):
+        raise _refused(
+            _("Cette reprise est « %s » : ce changement n'est pas possible.")
+            % trade_in.get_status_display()
+        )
+    return trade_in
+
+
+@transaction.atomic
+def tradein_start_auction(*, trade_in: TradeIn, by) -> TradeIn:
+    """Offer the vehicle to professional bidders before deciding (enchère en cours)."""
+    trade_in = _decide(trade_in, by, "start_auction")
+    trade_in.start_auction()
+    trade_in.save(update_fields=["status"])
+    tradein_event_record(
+        trade_in=trade_in,
+        kind="auction",
+        by=by,
+        message=_("Mise en enchère par %s") % _who(by),
+    )
+    _notify_decision_on_commit(trade_in.pk)
+    return trade_in
+
+
+@transaction.atomic
+def tradein_validate(*, trade_in: TradeIn, by) -> TradeIn:
+    trade_in = _decide(trade_in, by, "validate")
+    trade_in.validate()
+    trade_in.decided_at, trade_in.decided_by = timezone.now(), by
+    trade_in.save(update_fields=["status", "decided_at", "decided_by"])
+    tradein_event_record(
+        trade_in=trade_in,
+        kind="validated",
+        by=by,
+        message=_("Validée par %(who)s : valeur de reprise %(value)s")
+        % {"who": _who(by), "value": _euros(trade_in.proposed_value)},
+    )
+    if trade_in.kind == TradeIn.Kind.WITH_ORDER and trade_in.offer_id:
+        _offer_value_refresh(trade_in=trade_in, by=by)
+    _notify_decision_on_commit(trade_in.pk)
+    return trade_in
+
+
+@transaction.atomic
+def tradein_refuse(*, trade_in: TradeIn, by, reason: str) -> TradeIn:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Indiquez le motif du refus.")})
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ValidationError({"reason": _("Le motif est trop long (500 caractères au plus).")})
+    trade_in = _decide(trade_in, by, "refuse")
+    trade_in.refuse()
+    trade_in.decided_at, trade_in.decided_by = timezone.now(), by
+    trade_in.decision_reason = reason
+    trade_in.save(update_fields=["status", "decided_at", "decided_by", "decision_reason"])
+    tradein_event_record(
+        trade_in=trade_in,
+        kind="refused",
+        by=by,
+        message=_("Refusée par %(who)s : %(reason)s") % {"who": _who(by), "reason": reason},
+    )
+    _notify_decision_on_commit(trade_in.pk)
+    return trade_in
+
+
+def _offer_value_refresh(*, trade_in: TradeIn, by) -> None:
+    """The offer's trade-in value = the validated trade-ins attached to it (offer en cours
+    only: a validated offer keeps what the customer accepted)."""
+    offer = Offer.objects.select_for_update(of=("self",)).get(pk=trade_in.offer_id)
+    if offer.status != Offer.Status.OPEN:
+        tradein_event_record(
+            trade_in=trade_in,
+            kind="offer",
+            by=by,
+            message=_(
+                "Valeur non reportée sur l'offre n° %(offer)s (%(status)s) : elle garde ses "
+                "montants ; utilisez « Modifier » sur l'offre"
+            )
+            % {"offer": offer.pk, "status": offer.get_status_display().lower()},
+        )
+        return
+    total = (
+        TradeIn.objects.filter(
+            offer_id=offer.pk, kind=TradeIn.Kind.WITH_ORDER, status=TradeIn.Status.VALIDATED
+        ).aggregate(total=Sum("proposed_value"))["total"]
+        or ZERO
+    )
+    offer.trade_in_value = pricing.cents(total)
+    offer.save(update_fields=["trade_in_value"])
+    tradein_event_record(
+        trade_in=trade_in,
+        kind="offer",
+        by=by,
+        message=_("Valeur de reprise de l'offre n° %(offer)s : %(value)s")
+        % {"offer": offer.pk, "value": _euros(offer.trade_in_value)},
+        data={"offer": offer.pk},
+    )
+
+
+def _physical_site(point_of_sale_id) -> PhysicalSite:
+    site = PhysicalSite.objects.filter(point_of_sale_id=point_of_sale_id).order_by("pk").first()
+    if site is None:
+        raise _refused(_("Ce point de vente n'a pas de site de présence physique."))
+    return site
+
+
+def _stock_vehicle(trade_in: TradeIn, by):
+    """Create the VO of a locked validated trade-in (once)."""
+    if trade_in.stock_vehicle_id:
+        return trade_in.stock_vehicle
+    missing = []
+    if not trade_in.vin:
+        missing.append(_("le n° de châssis (VIN)"))
+    if not trade_in.energy:
+        missing.append(_("l'énergie"))
+    if missing:
+        raise ValidationError(
+            _("Pour créer le VO en stock, renseignez %s de la reprise.") % " et ".join(missing)
+        )
+    days = SalesSettings.current().stock_entry_days
+    expected = timezone.localdate() + timedelta(days=days)
+    try:
+        vehicle = vehicle_create(
+            by=by,
+            parc=Parc.VO,
+            destination=trade_in.destination,
+            brand=trade_in.brand,
+            model=trade_in.model,
+            version=trade_in.version,
+            energy=trade_in.energy,
+            registration=trade_in.registration,
+            vin=trade_in.vin,
+            mileage=trade_in.mileage,
+            first_registration=trade_in.first_registration,
+            point_of_sale_id=trade_in.point_of_sale_id,
+            physical_site=_physical_site(trade_in.point_of_sale_id),
+        )
+    except ValidationError as exc:
+        raise ValidationError(
+            _("Le VO ne peut pas être créé : %s") % " ".join(exc.messages)
+        ) from None
+    trade_in.stock_vehicle, trade_in.expected_entry_date = vehicle, expected
+    trade_in.save(update_fields=["stock_vehicle", "expected_entry_date"])
+    date_text = expected.strftime("%d/%m/%Y")
+    vehicle_event_record(
+        vehicle=vehicle,
+        kind=VehicleEvent.Kind.CREATED,
+        by=by,
+        message=_(
+            "Issu de la reprise n° %(pk)s (%(value)s) ; entrée prévue le %(date)s "
+            "(délai d'entrée en stock : %(days)s jours)"
+        )
+        % {
+            "pk": trade_in.pk,
+            "value": _euros(trade_in.proposed_value),
+            "date": date_text,
+            "days": days,
+        },
+        data={"trade_in": trade_in.pk, "expected_entry_date": expected.isoformat()},
+    )
+    tradein_event_record(
+        trade_in=trade_in,
+        kind="stock",
+        by=by,
+        message=_("VO n° %(number)s créé en stock (pré-entrée), entrée prévue le %(date)s")
+        % {"number": vehicle.pk, "date": date_text},
+        data={"vehicle": vehicle.pk},
+    )
+    return vehicle
+
+
+def user_can_handle(user, trade_in: TradeIn) -> bool:
+    """Stock entry and completion: a validator, or whoever sees the opportunity."""
+    if user_can_decide(user, trade_in):
+        return True
+    if trade_in.opportunity_id:
+        return (
+            selectors.opportunity_queryset_for_user(user)
+            .filter(pk=trade_in.opportunity_id)
+            .exists()
+        )
+    return trade_in.created_by_id == user.pk
+
+
+@transaction.atomic
+def tradein_stock_vehicle_create(*, trade_in: TradeIn, by):
+    """ "Créer le VO en stock": idempotent, one VO per trade-in."""
+    trade_in = _lock(trade_in)
+    if not user_can_handle(by, trade_in):
+        raise PermissionDenied(_("Vous ne pouvez pas créer ce VO."))
+    if trade_in.stock_vehicle_id:
+        return trade_in.stock_vehicle
+    if trade_in.status != TradeIn.Status.VALIDATED:
+        raise _refused(_("Seule une reprise validée entre en stock."))
+    return _stock_vehicle(trade_in, by)
+
+
+@transaction.atomic
+def tradein_complete(*, trade_in: TradeIn, by) -> TradeIn:
+    """ "Finaliser la reprise" (dry trade-in accepted by the customer): the VO enters the
+    stock, an offer documents the purchase and ends "terminée", the opportunity is won."""
+    trade_in = _lock(trade_in)
+    if not user_can_handle(by, trade_in):
+        raise PermissionDenied(_("Vous ne pouvez pas finaliser cette reprise."))
+    if trade_in.kind != TradeIn.Kind.DRY or not trade_in.opportunity_id:
+        raise _refused(_("Seule une reprise sèche d'une opportunité se finalise."))
+    if trade_in.completed_at:
+        raise _refused(_("Cette reprise est déjà finalisée."))
+    if trade_in.status != TradeIn.Status.VALIDATED:
+        raise _refused(_("La reprise doit d'abord être validée."))
+    opportunity = Opportunity.objects.select_for_update().get(pk=trade_in.opportunity_id)
+    if opportunity.status != Opportunity.Status.OPEN:
+        raise _refused(_("L'opportunité n'est plus en cours."))
+    vehicle = _stock_vehicle(trade_in, by)
+    offer = Offer.objects.create(
+        opportunity=opportunity,
+        vehicle=vehicle,
+        vehicle_price=ZERO,
+        trade_in_value=trade_in.proposed_value,
+        created_by=by,
+    )
+    offer.validate()
+    offer.validated_at = timezone.now()
+    offer.finish()
+    offer.save(update_fields=["status", "validated_at"])
+    trade_in.offer, trade_in.completed_at = offer, timezone.now()
+    trade_in.save(update_fields=["offer", "completed_at"])
+    text = _(
+        "Offre n° %(offer)s de reprise sèche terminée : rachat de %(vehicle)s pour %(value)s"
+    ) % {
+        "offer": offer.pk,
+        "vehicle": f"{trade_in.brand} {trade_in.model}",
+        "value": _euros(trade_in.proposed_value),
+    }
+    vehicle_event_record(
+        vehicle=vehicle,
+        kind=VehicleEvent.Kind.OFFER,
+        by=by,
+        message=text + _(" (opportunité n° %s)") % opportunity.pk,
+        data={"offer": offer.pk, "opportunity": opportunity.pk, "trade_in": trade_in.pk},
+    )
+    tradein_event_record(
+        trade_in=trade_in,
+        kind="completed",
+        by=by,
+        message=_("Reprise effectuée. ") + text,
+        data={"offer": offer.pk},
+    )
+    services._opportunity_win(
+        opportunity=opportunity,
+        by=by,
+        message=_("Opportunité gagnée : reprise sèche n° %s effectuée") % trade_in.pk,
+    )
+    return trade_in
+
+
+@transaction.atomic
+def validator_filter_save(*, user, destinations=(), brands=(), methods=()) -> ValidatorFilter:
+    """ "Enregistrer mes filtres": preselected next time, and the notification routing."""
+    if not user_is_tradein_validator(user):
+        raise PermissionDenied(_("Réservé aux valideurs de reprises."))
+    bad = [d for d in destinations if d not in TradeIn.Destination.values]
+    bad += [m for m in methods if m not in TradeIn.Method.values]
+    if bad:
+        raise ValidationError(_("Filtre inconnu."))
+    values = {
+        "destinations": sorted(set(destinations)),
+        "brands": sorted({b.strip().upper() for b in brands if b.strip()}),
+        "methods": sorted(set(methods)),
+        "updated_at": timezone.now(),
+    }
+    saved, _created = ValidatorFilter.objects.update_or_create(user=user, defaults=values)
+    return saved
+
+
+# --- Notifications (on commit) ---------------------------------------------------------
+
+
+def _notify_validators_on_commit(trade_in_id: int) -> None:
+    transaction.on_commit(lambda: tradein_notify_validators(trade_in_id=trade_in_id))
+
+
+def tradein_notify_validators(*, trade_in_id: int) -> int:
+    """In-app notifications (one bulk insert) and emails to the matching validators."""
+    trade_in = TradeIn.objects.select_related("point_of_sale", "opportunity__customer").get(
+        pk=trade_in_id
+    )
+    recipients = list(tradein_validators_for(trade_in))
+    if not recipients:
+        return 0
+    url = reverse("opportunities:tradein_detail", args=[trade_in.pk])
+    title = _("Reprise à valider : %(vehicle)s (%(destination)s, %(method)s)") % {
+        "vehicle": f"{trade_in.brand} {trade_in.model}",
+        "destination": trade_in.get_destination_display(),
+        "method": trade_in.get_creation_method_display(),
+    }
+    with transaction.atomic():
+        notifications_create_bulk(
+            recipients=recipients, kind="tradein_request", title=title, url=url
+        )
+        for user in recipients:
+            email_send(
+                to=user.email,
+                subject=title,
+                template="opportunities/tradein_request",
+                context={"trade_in": trade_in, "url": url},
+                kind="tradein_request",
+                recipient=user,
+            )
+    return len(recipients)
+
+
+def _notify_decision_on_commit(trade_in_id: int) -> None:
+    transaction.on_commit(lambda: tradein_notify_decision(trade_in_id=trade_in_id))
+
+
+def tradein_notify_decision(*, trade_in_id: int) -> int:
+    """The requester and the opportunity's salesperson learn the decision."""
+    trade_in = TradeIn.objects.select_related(
+        "opportunity__salesperson", "created_by", "decided_by"
+    ).get(pk=trade_in_id)
+    people = {}
+    for user in (trade_in.created_by, trade_in.opportunity and trade_in.opportunity.salesperson):
+        if user is not None and user.is_active and user.pk != trade_in.decided_by_id:
+            people[user.pk] = user
+    if not people:
+        return 0
+    url = reverse("opportunities:tradein_detail", args=[trade_in.pk])
+    title = _("Reprise n° %(pk)s (%(vehicle)s) : %(status)s") % {
+        "pk": trade_in.pk,
+        "vehicle": f"{trade_in.brand} {trade_in.model}",
+        "status": trade_in.get_status_display().lower(),
+    }
+    with transaction.atomic():
+        notifications_create_bulk(
+            recipients=people.values(), kind="tradein_decision", title=title, url=url
+        )
+        for user in people.values():
+            email_send(
+                to=user.email,
+                subject=title,
+                template="opportunities/tradein_decision",
+                context={"trade_in": trade_in, "url": url},
+                kind="tradein_decision",
+                recipient=user,
+            )
+    return len(people)
+
+
+# --- What the pages show ---------------------------------------------------------------
+
+
+def tradein_actions(*, trade_in: TradeIn, user) -> list[dict]:
+    """The buttons of the trade-in page, from the transitions open to this user."""
+    actions = []
+    if user_can_decide(user, trade_in):
+        if can_proceed(trade_in.validate):
+            actions.append({"action": "valider", "label": _("Valider"), "style": "primary"})
+        if can_proceed(trade_in.start_auction):
+            actions.append({"action": "enchere", "label": _("Mettre en enchère"), "style": ""})
+        if can_proceed(trade_in.refuse):
+            actions.append(
+                {"action": "refuser", "label": _("Refuser"), "style": "danger", "reason": True}
+            )
+    if trade_in.status == TradeIn.Status.VALIDATED and user_can_handle(user, trade_in):
+        opportunity_open = (
+            trade_in.opportunity_id and trade_in.opportunity.status == Opportunity.Status.OPEN
+        )
+        if trade_in.kind == TradeIn.Kind.DRY and opportunity_open and not trade_in.completed_at:
+            actions.append(
+                {"action": "finaliser", "label": _("Finaliser la reprise"), "style": "primary"}
+            )
+        if not trade_in.stock_vehicle_id:
+            actions.append({"action": "stock", "label": _("Créer le VO en stock"), "style": ""})
+    return actions
+
+
+def tradein_open_offers(opportunity: Opportunity) -> QuerySet[Offer]:
+    return opportunity.offers.filter(status=Offer.Status.OPEN).select_related("vehicle")
