@@ -10,6 +10,7 @@ class OpportunitiesConfig(AppConfig):
         # The sections that this module adds to the vehicle page (vehicles.panels).
         from . import (  # noqa: F401
             document_panel,
+            financing_panel,
             product_panel,
             reservation_panel,
             signals,

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 from vehicles.selectors import vehicle_get_for_user
 
 from . import documents
+from .financing import financing_sticker
 from .selectors import order_get_for_user
 
 
@@ -48,6 +49,6 @@ def delivery_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def price_sticker_pdf(request: HttpRequest, number: int) -> HttpResponse:
     vehicle = vehicle_get_for_user(user=request.user, number=number)
-    # The default financing offer (V-13) joins here when issue #6 provides it.
-    pdf = documents.price_sticker_pdf(vehicle, financing=None)
+    # The default financing offer, or the lowest automatic monthly payment (V-13).
+    pdf = documents.price_sticker_pdf(vehicle, financing=financing_sticker(vehicle=vehicle))
     return _pdf_response(pdf, f"affichette-prix-{vehicle.pk}.pdf")

@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from . import services
+from .financing_tasks import financing_request_send_task  # noqa: F401
 from .reservation_tasks import reservations_expire_task  # noqa: F401
 
 

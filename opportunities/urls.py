@@ -33,4 +33,5 @@ urlpatterns = [
     path("", include("opportunities.document_urls")),
     path("", include("opportunities.reservation_urls")),
     path("", include("opportunities.tradein_urls")),
+    path("", include("opportunities.financing_urls")),
 ]

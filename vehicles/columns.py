@@ -220,6 +220,17 @@ COLUMNS: dict[str, Column] = {
             numeric=True,
             money=True,
         ),
+        # The default (or lowest automatic) financing offer, kept by the financing module
+        # (V-13); not sortable: no index on it.
+        Column(
+            "monthly_payment",
+            _("Mensualité"),
+            ("monthly_payment",),
+            lambda r, c: r["monthly_payment"],
+            numeric=True,
+            money=True,
+            width=12,
+        ),
         Column(
             "price_days",
             _("Nb de j. suite à la dernière MAJ des prix"),

@@ -263,6 +263,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "opportunities.reservation_tasks.reservations_expire_task",
         "schedule": timedelta(minutes=5),
     },
+    # Every night at 03:25: automatic financing simulations of the VD/VO in sales stock
+    # whose selling price changed since their simulations were made (V-13).
+    "opportunities-financing-refresh": {
+        "task": "opportunities.financing_tasks.financing_simulations_refresh_due_task",
+        "schedule": crontab(hour=3, minute=25),
+    },
     # Every night at 03:10: forget expired profile security codes.
     "security-codes-purge": {
         "task": "openflex.accounts.tasks.security_codes_purge",
