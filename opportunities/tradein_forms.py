@@ -106,8 +106,9 @@ class TradeInRequestForm(TradeInForm):
     def __init__(self, *args, points_of_sale=None, **kwargs):
         super().__init__(*args, opportunity=None, with_kind=False, **kwargs)
         self.fields["point_of_sale"].queryset = points_of_sale
-        if points_of_sale is not None and len(points_of_sale) == 1:
-            self.fields["point_of_sale"].initial = points_of_sale[0].pk
+        first = list(points_of_sale[:2]) if points_of_sale is not None else []
+        if len(first) == 1:
+            self.fields["point_of_sale"].initial = first[0].pk
 
     def service_values(self) -> dict:
         data = super().service_values()

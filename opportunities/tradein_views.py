@@ -81,7 +81,7 @@ def tradein_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def tradein_request_create(request: HttpRequest) -> HttpResponse:
     """Estimate request by a requester (any staff user of a point of sale)."""
-    points = list(points_of_sale_for_user(request.user))
+    points = points_of_sale_for_user(request.user)
     form = TradeInRequestForm(request.POST or None, request.FILES or None, points_of_sale=points)
     if request.method == "POST" and form.is_valid():
         try:
