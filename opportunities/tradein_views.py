@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from openflex.accounts.selectors import points_of_sale_for_user
+from vehicles.models import Energy
 
 from . import documents, selectors, tradeins
 from .document_views import _pdf_response
@@ -51,7 +52,7 @@ def tradein_create(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         request.FILES or None,
         opportunity=opportunity,
-        initial={"kind": TradeIn.Kind.DRY},
+        initial={"kind": TradeIn.Kind.DRY, "destination": TradeIn.Destination.PRIVATE},
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -82,7 +83,12 @@ def tradein_create(request: HttpRequest, pk: int) -> HttpResponse:
 def tradein_request_create(request: HttpRequest) -> HttpResponse:
     """Estimate request by a requester (any staff user of a point of sale)."""
     points = points_of_sale_for_user(request.user)
-    form = TradeInRequestForm(request.POST or None, request.FILES or None, points_of_sale=points)
+    form = TradeInRequestForm(
+        request.POST or None,
+        request.FILES or None,
+        points_of_sale=points,
+        initial={"destination": TradeIn.Destination.PRIVATE},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             trade_in = tradeins.tradein_request_create(
@@ -119,6 +125,7 @@ def _detail(request, trade_in, refuse_form=None, status=200) -> HttpResponse:
         "actions": tradeins.tradein_actions(trade_in=trade_in, user=request.user),
         "can_edit": tradeins.user_can_edit(request.user, trade_in),
         "refuse_form": refuse_form or TradeInRefuseForm(),
+        "energy": dict(Energy.choices).get(trade_in.energy, trade_in.energy),
     }
     return render(request, "opportunities/tradeins/detail.html", context, status=status)
 
