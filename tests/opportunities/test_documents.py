@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 # Session, user, then the order in one query (everything printed is in its snapshot).
 QUERIES_ORDER_FORM = 4
 # Session, user, group types, 2 × rights, vehicle, packs, pack elements, vehicle options.
-QUERIES_STICKER = 9
+QUERIES_STICKER = 10  # + the financing simulations of the vehicle (V-13)
 
 
 def pdf_text(pdf: bytes) -> str:
