@@ -140,7 +140,7 @@ class SandboxProvider:
                 False, reference, "Accord défavorable : aucun revenu mensuel déclaré."
             )
         ratio = (charges + financing_request.monthly_payment) / income
-        percent = (ratio * 100).quantize(Decimal("0.1"))
+        percent = str((ratio * 100).quantize(Decimal("0.1"))).replace(".", ",")
         if ratio <= DEBT_RATIO_LIMIT:
             return ProviderAnswer(
                 True,

@@ -3,7 +3,8 @@
 - ``{% financing_offer_block offer %}``: the offer's simulations and financing requests,
   with "Demander un financement" from a validated offer;
 - ``{% financing_order_summary order %}``: the order's "Financement" summary;
-- ``{{ key|financing_provider }}``: a provider's display name.
+- ``{{ key|financing_provider }}``: a provider's display name;
+- ``{{ request.status|financing_badge }}``: the badge class of a request's status.
 """
 
 from django import template
@@ -30,3 +31,11 @@ def financing_order_summary(context, order):
 @register.filter
 def financing_provider(key: str) -> str:
     return financing.provider_name(key)
+
+
+BADGES = {"transmis": "badge-sent", "favorable": "badge-ok", "defavorable": "badge-danger"}
+
+
+@register.filter
+def financing_badge(status: str) -> str:
+    return BADGES.get(status, "badge-failed")

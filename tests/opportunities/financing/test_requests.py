@@ -59,7 +59,7 @@ def test_unfavourable_by_debt_ratio(validated_offer, seller, django_capture_on_c
     )
     request.refresh_from_db()
     assert request.status == S.UNFAVOURABLE
-    assert "38.8 %" in request.answer_message
+    assert "38,8 %" in request.answer_message
     assert request.provider_reference
 
 
