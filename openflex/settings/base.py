@@ -37,6 +37,9 @@ FIELD_ENCRYPTION_KEY = env("OPENFLEX_FIELD_ENCRYPTION_KEY", "")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env("OPENFLEX_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Financing partner for the automatic simulations and requests (V-13): "sandbox" is the
+# CGI sandbox provider of development and tests.
+FINANCING_PROVIDER = env("FINANCING_PROVIDER", "sandbox")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
