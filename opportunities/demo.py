@@ -177,6 +177,75 @@ def _seed_showcase(log) -> None:
     customers = _seed_customers(story)
     count = _seed_opportunities(story, customers)
     log(f"  {len(customers)} demo customers, {count} opportunities, products and packs")
+    _seed_tradeins(story, log)
+    _seed_financing(story, log)
+
+
+CAMPAIGN_REQUESTS = [
+    # (point of sale, destination, brand, model, energy, mileage, requested value)
+    (61, "particulier", "Renault", "Clio", "essence", 68000, "7900"),
+    (61, "professionnel", "Peugeot", "Partner", "diesel", 142000, "6500"),
+    (62, "particulier", "Toyota", "Yaris", "hybride", 45000, "12900"),
+]
+
+
+def _seed_tradeins(story: _Story, log) -> None:
+    """Estimate requests for the validators' tile (O-8): two from an online campaign, one
+    from a salesperson; one already validated."""
+    from . import tradeins
+
+    made = []
+    for code, destination, brand, model, energy, mileage, value in CAMPAIGN_REQUESTS:
+        made.append(
+            tradeins.tradein_request_from_campaign(
+                point_of_sale=story.pos[code],
+                destination=destination,
+                kind="seche",
+                brand=brand,
+                model=model,
+                energy=energy,
+                mileage=mileage,
+                requested_value=value,
+                estimate=value,
+                proposed_value=str(int(value) - 700),
+                customer={
+                    "last_name": f"Campagne{brand}",
+                    "first_name": "Alex",
+                    "email": f"campagne.{brand.lower()}@exemple.fr",
+                },
+            )
+        )
+    made.append(
+        tradeins.tradein_request_create(
+            by=story.seller,
+            point_of_sale=story.pos[61],
+            kind="avec_commande",
+            destination="particulier",
+            brand="Volkswagen",
+            model="Golf",
+            energy="diesel",
+            mileage=98000,
+            requested_value="11000",
+            estimate="10200",
+            proposed_value="9800",
+        )
+    )
+    validator = User.objects.filter(email=f"valideur-reprises@{DOMAIN}").first()
+    if validator is not None:
+        tradeins.tradein_validate(trade_in=made[-1], by=validator)
+    log(f"  {len(made)} trade-in estimate requests")
+
+
+def _seed_financing(story: _Story, log) -> None:
+    """Automatic simulations of the sandbox provider for the demo VD/VO (V-13)."""
+    from . import financing
+
+    count = 0
+    for vehicle in story.vehicles:
+        if vehicle.parc in ("VO", "VD") and vehicle.status == StandardStatus.SALES_STOCK:
+            financing.financing_simulations_refresh(vehicle=vehicle)
+            count += 1
+    log(f"  financing simulations for {count} vehicles")
 
 
 def _seed_products(story: _Story) -> None:

@@ -157,3 +157,16 @@ def test_bench_module_records_its_metrics(monkeypatch):
     assert any("EXPLAIN" in note for note in bench.notes)
     # The bench tops the bulk data up to its scale once.
     assert Customer.objects.filter(email__endswith=f"@{demo.BULK_DOMAIN}").count() == 100
+
+
+def test_showcase_feeds_the_validators_tile_and_the_financing():
+    """O-8, V-13: the validator's tile counts the demo requests; VO/VD carry simulations."""
+    from opportunities.models import FinancingSimulation, TradeIn
+
+    _seed()
+    validator = User.objects.get(email="valideur-reprises@demo.openflex.test")
+    tile = next(t for t in tiles_for_user(validator) if t.key.startswith("tradein"))
+    assert tile.count(validator) >= 2
+    assert TradeIn.objects.filter(creation_method=TradeIn.Method.CAMPAIGN).count() == 3
+    assert TradeIn.objects.filter(status=TradeIn.Status.VALIDATED).exists()
+    assert FinancingSimulation.objects.filter(kind="automatique").exists()
