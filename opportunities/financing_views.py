@@ -342,11 +342,16 @@ def offer_financing_request(request: HttpRequest, pk: int) -> HttpResponse:
                 return _offer_redirect(offer)
     else:
         customer = offer.opportunity.customer
+        # The terms of the vehicle's featured simulation (default, else the cheapest).
+        featured = financing.financing_featured(
+            financing.financing_vehicle_simulations(vehicle=offer.vehicle)
+        )
         form = FinancingRequestForm(
             initial={
                 "amount": financing.offer_totals(offer).net_to_pay,
                 "down_payment": Decimal("0"),
-                "duration_months": 48,
+                "duration_months": featured.duration_months if featured else 48,
+                "annual_rate": featured.annual_rate if featured else None,
                 "civility": customer.civility,
                 "last_name": customer.last_name,
                 "first_name": customer.first_name,
