@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from openflex.core.inputs import parse_id
 from vehicles.selectors import vehicle_get_for_user
 
 from . import financing, selectors
@@ -50,8 +51,9 @@ def _rate_field():
         error_messages={
             "required": gettext_lazy("Indiquez le taux annuel."),
             "invalid": gettext_lazy("Saisissez un taux, par exemple 4,9."),
-            "max_digits": gettext_lazy("Le taux annuel doit être compris entre 0 et 25 %."),
-            "max_whole_digits": gettext_lazy("Le taux annuel doit être compris entre 0 et 25 %."),
+            # Django formats these messages with %-params: the percent sign is doubled.
+            "max_digits": gettext_lazy("Le taux annuel doit être compris entre 0 et 25 %%."),
+            "max_whole_digits": gettext_lazy("Le taux annuel doit être compris entre 0 et 25 %%."),
             "max_decimal_places": gettext_lazy("Au plus 3 décimales."),
         },
         widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "amount"}),
@@ -181,8 +183,8 @@ def vehicle_simulation_create(request: HttpRequest, number: int) -> HttpResponse
                 return _vehicle_redirect(vehicle)
     else:
         initial = {"price": vehicle.selling_price, "down_payment": Decimal("0")}
-        source = request.GET.get("depuis")
-        if source and source.isdigit():
+        source = parse_id(request.GET.get("depuis"))
+        if source:
             s = FinancingSimulation.objects.filter(
                 vehicle=vehicle, offer__isnull=True, pk=source
             ).first()

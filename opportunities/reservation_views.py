@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from openflex.accounts.permissions import admin_required
+from openflex.core.inputs import parse_id
 from vehicles.selectors import vehicle_get_for_user
 
 from . import reservations, selectors
@@ -68,7 +69,7 @@ def vehicle_reservation_end(request: HttpRequest, number: int) -> HttpResponse:
         Reservation,
         vehicle=vehicle,
         status=Reservation.Status.ACTIVE,
-        pk=request.POST.get("reservation") or 0,
+        pk=parse_id(request.POST.get("reservation")) or 0,
     )
     if not reservations.reservation_user_is_manager(request.user, vehicle):
         raise PermissionDenied

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -56,6 +57,15 @@ def add_errors(form, exc: ValidationError) -> None:
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, exc)
+
+
+def safe_next(request: HttpRequest, url: str, default: str) -> str:
+    """A ``next``/``back`` target of this site only (no //evil.test, /\\evil.test, https://…)."""
+    if url.startswith("/") and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return default
 
 
 def _messages_of(exc: ValidationError) -> list[str]:
@@ -208,7 +218,11 @@ def customer_representative(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Représentant légal créé et lié à la société."))
             return redirect(
-                request.POST.get("back") or reverse("opportunities:customer_detail", args=[pk])
+                safe_next(
+                    request,
+                    request.POST.get("back", ""),
+                    reverse("opportunities:customer_detail", args=[pk]),
+                )
             )
     customer.refresh_from_db()
     return render(
@@ -881,9 +895,11 @@ def order_action(request: HttpRequest, pk: int) -> HttpResponse:
     """Every order transition from the order page or the lists (O-5, O-10)."""
     order = selectors.order_get_for_user(user=request.user, pk=pk)
     action = request.POST.get("action", "")
-    next_url = request.POST.get("next", "")
-    if not next_url.startswith("/") or next_url.startswith("//"):
-        next_url = reverse("opportunities:order_detail", args=[pk])
+    next_url = safe_next(
+        request,
+        request.POST.get("next", ""),
+        reverse("opportunities:order_detail", args=[pk]),
+    )
     if action == "modify":
         try:
             offer = services.order_modify(order=order, by=request.user)
