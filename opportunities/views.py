@@ -536,6 +536,9 @@ def _posted_lines(data, products: dict[int, Product]):
             if not label:
                 row.error = _("Indiquez un libellé.")
                 error = _("Chaque ligne a un libellé.")
+            elif "\x00" in label:  # PostgreSQL refuses NUL bytes: a message, not a 500
+                row.error = _("Ce libellé contient un caractère invalide.")
+                error = _("Corrigez les libellés des lignes.")
             elif amount > pricing.MAX_AMOUNT:
                 row.error = _("Montant non plausible.")
                 error = _("Corrigez les montants des lignes.")

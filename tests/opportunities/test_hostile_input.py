@@ -231,3 +231,24 @@ def test_legal_representative_back_is_not_an_open_redirect(client, seller, pos, 
     )
     assert page.status_code == 302
     assert page.url == f"/clients/{company.pk}/"
+
+
+@pytest.mark.parametrize("label", ["\x00", "Tapis\x00 de sol"])
+def test_offer_line_label_with_a_nul_byte_is_a_message(client, seller, offer, label):
+    """O-3: a NUL byte in a line's label used to reach PostgreSQL (DataError → 500)."""
+    client.force_login(seller)
+    page = client.post(
+        f"/offres/{offer.pk}/",
+        {
+            "vehicle_price": "14000",
+            "line_kind": "remise",
+            "line_label": label,
+            "line_amount": "100",
+            "save": "1",
+        },
+    )
+    assert page.status_code == 400
+    assert "caractère invalide" in page.content.decode()
+    offer.refresh_from_db()
+    assert offer.vehicle_price == Decimal("15000.00")
+    assert not offer.lines.exclude(kind="pack").exists()
