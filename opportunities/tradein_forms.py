@@ -1,24 +1,56 @@
 """Forms of the trade-ins (O-8). The services check everything again (tradeins.tradein_clean)."""
 
 from django import forms
+from django.core.validators import FileExtensionValidator
 from django.utils.translation import gettext_lazy as _
 
 from vehicles.models import Energy
 
 from .forms import money_field
 from .models import Offer, TradeIn
-from .tradeins import MAX_MILEAGE, REASON_MAX_LENGTH
+from .tradeins import MAX_MILEAGE, PHOTO_EXTENSIONS, REASON_MAX_LENGTH
 
 
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
-class MultipleImageField(forms.FileField):
+class MultipleImageField(forms.ImageField):
+    """Photos checked by Pillow (a file named .html and sent as "image/png" is refused)."""
+
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*"}))
         kwargs.setdefault("required", False)
+        kwargs.setdefault(
+            "error_messages",
+            {
+                "invalid_image": _(
+                    "« %(name)s » n'est pas une image (JPEG, PNG, WebP ou GIF attendu)."
+                ),
+                "invalid_extension": _(
+                    "« %(value)s » : seules les photos JPEG, PNG, WebP ou GIF sont acceptées."
+                ),
+            },
+        )
         super().__init__(*args, **kwargs)
+        self.validators = [
+            FileExtensionValidator(
+                allowed_extensions=sorted(PHOTO_EXTENSIONS),
+                message=self.error_messages["invalid_extension"],
+            )
+        ]
+
+    def to_python(self, data):
+        try:
+            return super().to_python(data)
+        except forms.ValidationError as exc:
+            if exc.code == "invalid_image":
+                raise forms.ValidationError(
+                    self.error_messages["invalid_image"],
+                    code="invalid_image",
+                    params={"name": getattr(data, "name", "")},
+                ) from None
+            raise
 
     def clean(self, data, initial=None):
         single = super().clean

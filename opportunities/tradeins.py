@@ -75,6 +75,8 @@ MAX_VALUE = pricing.MAX_AMOUNT
 REASON_MAX_LENGTH = 500
 MAX_PHOTOS = 12
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
+# Stored under MEDIA with their own name: anything else (.html, .svg) could be served as a page.
+PHOTO_EXTENSIONS = frozenset({"jpg", "jpeg", "png", "webp", "gif"})
 EDITABLE_FIELDS = [
     "kind",
     "destination",
@@ -358,7 +360,10 @@ def _check_photos(photos) -> None:
         if getattr(photo, "size", 0) > MAX_PHOTO_BYTES:
             raise ValidationError({"photos": _("Chaque photo pèse 10 Mo au plus.")})
         content_type = getattr(photo, "content_type", "") or ""
-        if content_type and not content_type.startswith("image/"):
+        extension = (getattr(photo, "name", "") or "").rsplit(".", 1)[-1].lower()
+        if (content_type and not content_type.startswith("image/")) or (
+            extension not in PHOTO_EXTENSIONS
+        ):
             raise ValidationError({"photos": _("Seules des images sont acceptées.")})
 
 

@@ -252,3 +252,56 @@ def test_offer_line_label_with_a_nul_byte_is_a_message(client, seller, offer, la
     offer.refresh_from_db()
     assert offer.vehicle_price == Decimal("15000.00")
     assert not offer.lines.exclude(kind="pack").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("evil.html", b"<script>alert(document.cookie)</script>"),
+        ("evil.svg", b"<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>"),
+        ("avant.jpg", b"\xff\xd8\xff\xe0 not really a jpeg"),
+    ],
+)
+def test_tradein_photo_must_be_a_real_image(client, seller, opportunity, name, content):
+    """O-8: a file sent as "image/png" was stored under MEDIA with its own name
+    (evil.html served from the site: stored XSS). Now refused next to the field."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from opportunities.models import TradeIn
+
+    client.force_login(seller)
+    page = client.post(
+        f"/opportunites/{opportunity.pk}/reprises/nouvelle/",
+        {
+            "kind": "seche",
+            "destination": "particulier",
+            "brand": "Peugeot",
+            "model": "308",
+            "energy": "essence",
+            "mileage": "62000",
+            "photos": [SimpleUploadedFile(name, content, content_type="image/png")],
+        },
+    )
+    assert page.status_code == 400
+    assert "Peugeot" in page.content.decode()
+    assert not TradeIn.objects.exists()
+
+
+def test_tradein_service_refuses_a_non_image_name(opportunity, seller):
+    from django.core.exceptions import ValidationError
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    photo = SimpleUploadedFile("evil.html", b"<script></script>", content_type="image/png")
+    with pytest.raises(ValidationError) as exc:
+        tradeins.tradein_create(
+            opportunity=opportunity,
+            by=seller,
+            kind="seche",
+            destination="particulier",
+            brand="Peugeot",
+            model="308",
+            energy="essence",
+            mileage=1000,
+            photos=[photo],
+        )
+    assert "photos" in exc.value.message_dict

@@ -15,6 +15,18 @@ from tests.accounts.factories import PointOfSaleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
+
+def tiny_jpeg() -> bytes:
+    """A real (one-pixel) JPEG: the form checks photos with Pillow."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    buffer = BytesIO()
+    Image.new("RGB", (1, 1)).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
 FORM = {
     "kind": "seche",
     "destination": "particulier",
@@ -45,7 +57,7 @@ def test_create_from_the_opportunity_with_photos(client, seller, opportunity, si
     client.force_login(seller)
     url = reverse("opportunities:tradein_create", args=[opportunity.pk])
     assert client.get(url).status_code == 200
-    photo = SimpleUploadedFile("avant.jpg", b"\xff\xd8\xff\xe0fakejpeg", content_type="image/jpeg")
+    photo = SimpleUploadedFile("avant.jpg", tiny_jpeg(), content_type="image/jpeg")
     response = client.post(url, {**FORM, "photos": [photo]})
     trade_in = TradeIn.objects.get()
     assert response.status_code == 302
