@@ -5,6 +5,7 @@ allowed for this user, call the FSM transition, save with ``update_fields``, wri
 event row, and enqueue side effects (emails, vehicle status) on commit.
 """
 
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -41,6 +42,7 @@ from .models import (
 from .selectors import VALIDATE_ORDERS, customer_duplicates
 
 REASON_MAX_LENGTH = 500
+MAX_DELIVERY_DAYS = 3660  # a delivery date more than ten years ahead is a typing mistake
 # Orders that keep an opportunity alive: on their way, validated, being modified or
 # waiting for a cancellation to be confirmed (both go back to their previous status).
 LIVE_ORDER_STATUSES = [*Order.ACTIVE, Order.Status.MODIFYING, Order.Status.PENDING_CANCELLATION]
@@ -1096,8 +1098,15 @@ def order_payment_errors(order: Order) -> dict[str, str]:
         errors["balance_method"] = _(
             "Un règlement en espèces ne peut pas dépasser 1\u00a0000\u00a0€ (solde de %s)."
         ) % _euros(balance)
+    today = timezone.localdate()
+    for name in ("delivery_date", "latest_delivery_date"):
+        value = getattr(order, name)
+        # 0001-01-01 or 9999-12-31 typed by mistake: a message, not a stored date.
+        if value and not (date(2000, 1, 1) <= value <= today + timedelta(days=MAX_DELIVERY_DAYS)):
+            errors[name] = _("Cette date n'est pas plausible.")
     if (
-        order.latest_delivery_date
+        not errors.keys() & {"delivery_date", "latest_delivery_date"}
+        and order.latest_delivery_date
         and order.delivery_date
         and order.latest_delivery_date < order.delivery_date
     ):

@@ -305,3 +305,23 @@ def test_tradein_service_refuses_a_non_image_name(opportunity, seller):
             photos=[photo],
         )
     assert "photos" in exc.value.message_dict
+
+
+@pytest.mark.parametrize("field", ["delivery_date", "latest_delivery_date"])
+@pytest.mark.parametrize("value", ["0001-01-01", "9999-12-31", "1999-12-31"])
+def test_order_delivery_dates_must_be_plausible(client, seller, draft_order, field, value):
+    """O-5/O-6: 0001-01-01 or 9999-12-31 used to be stored as the delivery date."""
+    client.force_login(seller)
+    page = client.post(
+        f"/commandes/{draft_order.pk}/reglement/",
+        {"balance_method": "virement", "deposit_amount": "0", field: value},
+    )
+    assert page.status_code == 400
+    body = page.content.decode()
+    assert (
+        "Cette date n&#x27;est pas plausible." in body or "Cette date n'est pas plausible." in body
+    )
+    assert value in body  # what was typed stays in the field
+    draft_order.refresh_from_db()
+    assert draft_order.delivery_date is None and draft_order.latest_delivery_date is None
+    assert draft_order.balance_method == ""
