@@ -51,6 +51,8 @@ ZERO = pricing.ZERO
 
 def _reason(reason: str, *, required: bool = False, field: str = "reason") -> str:
     reason = (reason or "").strip()
+    if "\x00" in reason:  # PostgreSQL refuses NUL bytes: a message, not a 500
+        raise ValidationError({field: _("Le motif contient un caractère invalide.")})
     if required and not reason:
         raise ValidationError({field: _("Indiquez le motif.")})
     if len(reason) > REASON_MAX_LENGTH:

@@ -325,3 +325,29 @@ def test_order_delivery_dates_must_be_plausible(client, seller, draft_order, fie
     draft_order.refresh_from_db()
     assert draft_order.delivery_date is None and draft_order.latest_delivery_date is None
     assert draft_order.balance_method == ""
+
+
+def test_order_refusal_reason_with_a_nul_byte_is_a_message(client, seller, manager, ready_order):
+    """O-5: a NUL byte in the refusal reason reached PostgreSQL (DataError → 500)."""
+    from opportunities.models import Order
+
+    client.force_login(seller)
+    client.post(f"/commandes/{ready_order.pk}/action/", {"action": "submit"})
+    client.force_login(manager)
+    page = client.post(
+        f"/commandes/{ready_order.pk}/action/",
+        {"action": "refuse", "reason": "Prix\x00 faux"},
+        follow=True,
+    )
+    assert page.status_code == 200
+    assert "caractère invalide" in page.content.decode()
+    assert Order.objects.get(pk=ready_order.pk).status == Order.Status.PENDING_VALIDATION
+
+
+def test_offer_cancellation_reason_with_a_nul_byte_changes_nothing(client, seller, offer):
+    client.force_login(seller)
+    page = client.post(f"/offres/{offer.pk}/annuler/", {"reason": "a\x00b"}, follow=True)
+    assert page.status_code == 200
+    assert "caractère invalide" in page.content.decode()
+    offer.refresh_from_db()
+    assert offer.status == offer.Status.OPEN
