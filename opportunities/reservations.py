@@ -253,6 +253,8 @@ def reservation_end(
     """End a reservation: a manager from the vehicle page (reason required), or the
     salesperson by abandoning the validated offer (through ``reservation_end_for_offer``)."""
     reason = (reason or "").strip()
+    if "\x00" in reason:  # PostgreSQL refuses NUL bytes: a message, not a 500
+        raise ValidationError({"reason": _("Le motif contient un caractère invalide.")})
     vehicle = Vehicle.objects.select_for_update().get(pk=reservation.vehicle_id)
     if manager:
         if not reservation_user_is_manager(by, vehicle):

@@ -281,7 +281,12 @@ def _check_open(opportunity: Opportunity) -> None:
 
 @transaction.atomic
 def opportunity_salesperson_change(*, opportunity: Opportunity, salesperson, by) -> Opportunity:
+    from .selectors import user_sees_point_of_sale_opportunities
+
+    if not user_sees_point_of_sale_opportunities(by):
+        raise PermissionDenied(_("Seul un responsable change le vendeur d'une opportunité."))
     opportunity = _lock_opportunity(opportunity)
+    _check_open(opportunity)
     if salesperson.pk == opportunity.salesperson_id:
         return opportunity
     _check_salesperson(salesperson, opportunity.point_of_sale)

@@ -620,6 +620,8 @@ def tradein_validate(*, trade_in: TradeIn, by) -> TradeIn:
 @transaction.atomic
 def tradein_refuse(*, trade_in: TradeIn, by, reason: str) -> TradeIn:
     reason = (reason or "").strip()
+    if "\x00" in reason:  # PostgreSQL refuses NUL bytes: a message, not a 500
+        raise ValidationError({"reason": _("Le motif contient un caractère invalide.")})
     if not reason:
         raise ValidationError({"reason": _("Indiquez le motif du refus.")})
     if len(reason) > REASON_MAX_LENGTH:

@@ -351,3 +351,30 @@ def test_offer_cancellation_reason_with_a_nul_byte_changes_nothing(client, selle
     assert "caractère invalide" in page.content.decode()
     offer.refresh_from_db()
     assert offer.status == offer.Status.OPEN
+
+
+def test_services_refuse_a_nul_byte_in_a_reason_whoever_calls_them(
+    opportunity, car, seller, manager
+):
+    """X-4: a NUL byte from a task or the shell is a message, not a PostgreSQL error."""
+    from django.core.exceptions import ValidationError
+
+    from opportunities import tradeins
+    from opportunities.models import TradeIn
+
+    trade_in = tradeins.tradein_request_create(
+        by=seller,
+        point_of_sale=opportunity.point_of_sale,
+        kind="seche",
+        destination="particulier",
+        brand="Renault",
+        model="Clio",
+        mileage=50000,
+    )
+    from django.contrib.auth.models import Permission
+
+    validator = manager
+    validator.user_permissions.add(Permission.objects.get(codename="validate_tradeins"))
+    with pytest.raises(ValidationError):
+        tradeins.tradein_refuse(trade_in=trade_in, by=validator, reason="non\x00merci")
+    assert TradeIn.objects.get(pk=trade_in.pk).status == TradeIn.Status.TO_VALIDATE

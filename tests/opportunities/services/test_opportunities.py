@@ -263,3 +263,20 @@ def test_the_customer_search_finds_names_and_phone_digits(customer, seller):
     digits = customer.mobile[-6:]
     assert list(selectors.customer_search(user=seller, query=digits)) == [customer]
     assert not selectors.customer_search(user=seller, query="introuvable").exists()
+
+
+def test_only_a_manager_hands_over_an_open_opportunity(opportunity, manager, seller, pos):
+    """O-1: a salesperson cannot give his opportunity away; a closed one keeps its seller."""
+    from django.core.exceptions import PermissionDenied
+
+    colleague = UserFactory(group_type="vendeur", points_of_sale=[pos])
+    with pytest.raises(PermissionDenied):
+        services.opportunity_salesperson_change(
+            opportunity=opportunity, salesperson=colleague, by=seller
+        )
+    services.opportunity_abandon(opportunity=opportunity, by=seller, reason="Projet reporté")
+    with pytest.raises(ValidationError):
+        services.opportunity_salesperson_change(
+            opportunity=opportunity, salesperson=colleague, by=manager
+        )
+    assert Opportunity.objects.get(pk=opportunity.pk).salesperson == seller
