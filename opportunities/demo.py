@@ -182,10 +182,10 @@ def _seed_showcase(log) -> None:
 
 
 CAMPAIGN_REQUESTS = [
-    # (point of sale, destination, brand, model, energy, mileage, requested value)
-    (61, "particulier", "Renault", "Clio", "essence", 68000, "7900"),
-    (61, "professionnel", "Peugeot", "Partner", "diesel", 142000, "6500"),
-    (62, "particulier", "Toyota", "Yaris", "hybride", 45000, "12900"),
+    # (point of sale, destination, brand, model, energy, mileage, requested value, customer)
+    (61, "particulier", "Renault", "Clio", "essence", 68000, "7900", ("Mercier", "Nathalie")),
+    (61, "professionnel", "Peugeot", "Partner", "diesel", 142000, "6500", ("Blanc", "Olivier")),
+    (62, "particulier", "Toyota", "Yaris", "hybride", 45000, "12900", ("Guerin", "Sabrina")),
 ]
 
 
@@ -195,7 +195,7 @@ def _seed_tradeins(story: _Story, log) -> None:
     from . import tradeins
 
     made = []
-    for code, destination, brand, model, energy, mileage, value in CAMPAIGN_REQUESTS:
+    for code, destination, brand, model, energy, mileage, value, person in CAMPAIGN_REQUESTS:
         made.append(
             tradeins.tradein_request_from_campaign(
                 point_of_sale=story.pos[code],
@@ -209,9 +209,10 @@ def _seed_tradeins(story: _Story, log) -> None:
                 estimate=value,
                 proposed_value=str(int(value) - 700),
                 customer={
-                    "last_name": f"Campagne{brand}",
-                    "first_name": "Alex",
-                    "email": f"campagne.{brand.lower()}@exemple.fr",
+                    "civility": "Mme" if person[1] in ("Nathalie", "Sabrina") else "M.",
+                    "last_name": person[0],
+                    "first_name": person[1],
+                    "email": f"{person[1].lower()}.{person[0].lower()}@exemple.fr",
                 },
             )
         )
