@@ -136,3 +136,23 @@ def test_demo_users_can_log_in(client):
     )
     assert response.status_code == 302
     assert "Bonjour Sophie" in client.get("/").content.decode()
+
+
+def test_every_periodic_job_is_a_task_that_workers_register(settings):
+    """X-1: each beat entry names a task the worker knows (a forgotten import would make
+    beat send messages that no worker can run)."""
+    from openflex.celery import app
+
+    app.loader.import_default_modules()
+    missing = {
+        name: entry["task"]
+        for name, entry in settings.CELERY_BEAT_SCHEDULE.items()
+        if entry["task"] not in app.tasks
+    }
+    assert not missing
+    assert {
+        "opportunities-cancel-inactive",
+        "opportunities-neglect-scan",
+        "opportunities-reservations-expire",
+        "opportunities-financing-refresh",
+    } <= set(settings.CELERY_BEAT_SCHEDULE)
