@@ -37,7 +37,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, Func, JSONField, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Upper
 from django.http import Http404
@@ -221,8 +221,22 @@ def _matches_saved_filter_of(user) -> Q:
     return ~Exists(saved) | Exists(matching)
 
 
+def _json_contains_supported() -> bool:
+    # JSON containment (@>) is PostgreSQL's; the SQLite of `make run` takes the Python path.
+    return connection.vendor == "postgresql"
+
+
 def tradein_tile_count(user) -> int:
-    """ "Reprises à valider": the pending requests matching his saved filters (one query)."""
+    """ "Reprises à valider": the pending requests matching his saved filters (one query
+    on PostgreSQL)."""
+    if not _json_contains_supported():
+        saved = validator_filter_values(user)
+        return tradeins_to_validate(
+            user=user,
+            destinations=saved["destinations"],
+            brands=saved["brands"],
+            methods=saved["methods"],
+        ).count()
     qs = TradeIn.objects.filter(status__in=PENDING)
     if not user_is_platform_admin(user):
         qs = qs.filter(point_of_sale__in=_validator_pos_ids(user))
@@ -258,6 +272,20 @@ def tradein_validators_for(trade_in: TradeIn) -> QuerySet[User]:
         .filter(validator)
         .values("pk")
     )
+    if not _json_contains_supported():
+        wanted = {"destinations": dest[0], "brands": brand[0], "methods": method[0]}
+        users = User.objects.filter(pk__in=ids).select_related("tradein_filter").order_by("pk")
+        keep = []
+        for user in users:
+            saved = getattr(user, "tradein_filter", None)
+            if saved is None or all(
+                not getattr(saved, name)
+                or value
+                in [str(v).upper() if name == "brands" else v for v in getattr(saved, name)]
+                for name, value in wanted.items()
+            ):
+                keep.append(user.pk)
+        return User.objects.filter(pk__in=keep).order_by("pk")
     return User.objects.filter(pk__in=ids).filter(matches).order_by("pk")
 
 

@@ -39,12 +39,21 @@ def _request(pos, capture, **overrides):
         return tradeins.tradein_request_from_campaign(**data)
 
 
+@pytest.fixture(params=["postgresql", "python"])
+def routing(request, monkeypatch):
+    """The routing both ways: PostgreSQL's JSON containment, and the Python path that the
+    SQLite database of `make run` takes."""
+    if request.param == "python":
+        monkeypatch.setattr(tradeins, "_json_contains_supported", lambda: False)
+    return request.param
+
+
 def _notified(user) -> bool:
     return Notification.objects.filter(recipient=user, kind="tradein_request").exists()
 
 
 def test_a_professional_filter_gets_nothing_for_a_private_request(
-    pos, django_capture_on_commit_callbacks
+    routing, pos, django_capture_on_commit_callbacks
 ):
     pro = _validator(pos, destinations=["professionnel"])
     default = _validator(pos)
@@ -59,7 +68,7 @@ def test_a_professional_filter_gets_nothing_for_a_private_request(
 
 
 def test_a_request_matching_no_saved_filter_still_reaches_default_validators(
-    pos, django_capture_on_commit_callbacks
+    routing, pos, django_capture_on_commit_callbacks
 ):
     audi = _validator(pos, brands=["AUDI"])
     pro = _validator(pos, destinations=["professionnel"], methods=["demandeurs"])
@@ -69,7 +78,7 @@ def test_a_request_matching_no_saved_filter_still_reaches_default_validators(
     assert _notified(default)
 
 
-def test_brand_and_creation_method_filters(pos, django_capture_on_commit_callbacks):
+def test_brand_and_creation_method_filters(routing, pos, django_capture_on_commit_callbacks):
     peugeot_campaign = _validator(pos, brands=["PEUGEOT"], methods=["campagne"])
     requesters = _validator(pos, methods=["demandeurs"])
     renault = _validator(pos, brands=["RENAULT"])
@@ -86,7 +95,7 @@ def test_brand_and_creation_method_filters(pos, django_capture_on_commit_callbac
 
 
 def test_validators_of_other_points_of_sale_and_non_validators_get_nothing(
-    pos, django_capture_on_commit_callbacks
+    routing, pos, django_capture_on_commit_callbacks
 ):
     from tests.accounts.factories import PointOfSaleFactory
 
@@ -211,3 +220,14 @@ def test_list_query_count_does_not_grow_with_rows(
 @pytest.fixture
 def brand_trade_in(pos, django_capture_on_commit_callbacks):
     return _request(pos, django_capture_on_commit_callbacks)
+
+
+def test_the_tile_counts_the_same_both_ways(pos, monkeypatch, django_capture_on_commit_callbacks):
+    """The validator's tile on SQLite (Python path) counts what PostgreSQL counts."""
+    pro = _validator(pos, destinations=["professionnel"], brands=["PEUGEOT"])
+    _request(pos, django_capture_on_commit_callbacks, destination="professionnel")
+    _request(pos, django_capture_on_commit_callbacks, destination="particulier")
+    _request(pos, django_capture_on_commit_callbacks, destination="professionnel", brand="Renault")
+    in_sql = tradeins.tradein_tile_count(pro)
+    monkeypatch.setattr(tradeins, "_json_contains_supported", lambda: False)
+    assert tradeins.tradein_tile_count(pro) == in_sql == 1
