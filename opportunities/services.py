@@ -452,21 +452,32 @@ def opportunities_cancel_inactive(*, now=None) -> int:
     total = 0
     while True:
         with transaction.atomic():
-            ids = list(
+            opportunities = list(
                 Opportunity.objects.select_for_update(skip_locked=True)
                 .filter(status=Opportunity.Status.OPEN, last_activity_at__lt=cutoff)
                 .exclude(orders__status__in=LIVE_ORDER_STATUSES)
-                .values_list("pk", flat=True)[:1000]
+                .only("pk", "status", "closed_at", "close_reason")[:1000]
             )
-            if not ids:
+            if not opportunities:
                 return total
-            # The one place that moves opportunities in bulk: the same move as abandon().
-            Opportunity.objects.filter(pk__in=ids, status=Opportunity.Status.OPEN).update(
-                status=Opportunity.Status.ABANDONED, closed_at=now, close_reason=reason
+            # Each row goes through its declared transition; one UPDATE writes the chunk.
+            for opportunity in opportunities:
+                opportunity.abandon()
+                opportunity.closed_at, opportunity.close_reason = now, reason
+            Opportunity.objects.bulk_update(opportunities, ["status", "closed_at", "close_reason"])
+            ids = [o.pk for o in opportunities]
+            offers = list(
+                Offer.objects.select_for_update()
+                .filter(
+                    opportunity_id__in=ids,
+                    status__in=[Offer.Status.OPEN, Offer.Status.VALIDATED],
+                )
+                .only("pk", "status", "cancelled_at")
             )
-            Offer.objects.filter(
-                opportunity_id__in=ids, status__in=[Offer.Status.OPEN, Offer.Status.VALIDATED]
-            ).update(status=Offer.Status.CANCELLED, cancelled_at=now)
+            for offer in offers:
+                offer.cancel()
+                offer.cancelled_at = now
+            Offer.objects.bulk_update(offers, ["status", "cancelled_at"])
             reservations.reservations_end_for_opportunities(opportunity_ids=ids, reason=reason)
             OpportunityEvent.objects.bulk_create(
                 OpportunityEvent(

@@ -23,66 +23,38 @@ def _orders_url(view: str):
     return lambda user: reverse("opportunities:orders") + f"?vue={view}"
 
 
-register(
-    Tile(
-        key="orders-to-validate",
-        title=_("Commandes en attente de validation"),
-        description=_("Commandes de vendeurs à accepter ou refuser"),
-        count=_orders("a_valider"),
-        url=_orders_url("a_valider"),
-        group_types=MANAGERS,
-        permission="accounts.validate_orders",
-        order=40,
-        tone="warning",
+# The order tiles (O-10): (key, view of the order list, title, description, who, right,
+# tone). Each counts and opens the same view of the order list.
+ORDER_TILES = [
+    ("orders-to-validate", "a_valider", _("Commandes en attente de validation"),
+     _("Commandes de vendeurs à accepter ou refuser"), MANAGERS,
+     "accounts.validate_orders", "warning"),
+    ("orders-to-cancel", "a_annuler", _("Commandes en attente d'annulation"),
+     _("Annulations demandées, à confirmer ou refuser"), MANAGERS,
+     "accounts.validate_orders", "danger"),
+    ("orders-to-prepare", "a_preparer", _("À préparer pour livraison"),
+     _("Commandes validées dont le véhicule est à préparer"), DELIVERY_TEAM, None, "default"),
+    ("orders-to-deliver", "a_livrer", _("À déclarer livré"),
+     _("Véhicules prêts : déclarez la livraison"), DELIVERY_TEAM, None, "default"),
+    ("orders-factory", "usine", _("À commander usine"),
+     _("Commandes VN validées à passer au constructeur"), DELIVERY_TEAM,
+     "accounts.access_vn", "default"),
+]  # fmt: skip
+
+for position, (key, view, title, description, who, right, tone) in enumerate(ORDER_TILES):
+    register(
+        Tile(
+            key=key,
+            title=title,
+            description=description,
+            count=_orders(view),
+            url=_orders_url(view),
+            group_types=who,
+            permission=right,
+            order=40 + position,
+            tone=tone,
+        )
     )
-)
-register(
-    Tile(
-        key="orders-to-cancel",
-        title=_("Commandes en attente d'annulation"),
-        description=_("Annulations demandées, à confirmer ou refuser"),
-        count=_orders("a_annuler"),
-        url=_orders_url("a_annuler"),
-        group_types=MANAGERS,
-        permission="accounts.validate_orders",
-        order=41,
-        tone="danger",
-    )
-)
-register(
-    Tile(
-        key="orders-to-prepare",
-        title=_("À préparer pour livraison"),
-        description=_("Commandes validées dont le véhicule est à préparer"),
-        count=_orders("a_preparer"),
-        url=_orders_url("a_preparer"),
-        group_types=DELIVERY_TEAM,
-        order=42,
-    )
-)
-register(
-    Tile(
-        key="orders-to-deliver",
-        title=_("À déclarer livré"),
-        description=_("Véhicules prêts : déclarez la livraison"),
-        count=_orders("a_livrer"),
-        url=_orders_url("a_livrer"),
-        group_types=DELIVERY_TEAM,
-        order=43,
-    )
-)
-register(
-    Tile(
-        key="orders-factory",
-        title=_("À commander usine"),
-        description=_("Commandes VN validées à passer au constructeur"),
-        count=_orders("usine"),
-        url=_orders_url("usine"),
-        group_types=DELIVERY_TEAM,
-        permission="accounts.access_vn",
-        order=44,
-    )
-)
 register(
     Tile(
         key="opportunities-neglected",

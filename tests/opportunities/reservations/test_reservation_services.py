@@ -106,15 +106,29 @@ def test_an_offer_in_progress_does_not_reserve(switch_on, opportunity, preentry_
     assert "offre validée" in exc.value.messages[0]
 
 
-def test_a_sold_vehicle_is_not_sellable(switch_on, reserving_offer, seller):
-    """A live order on the vehicle (not a draft) makes it sold."""
+def test_a_sold_vehicle_is_not_sellable(
+    switch_on, reserving_offer, seller, manager, other_opportunity, other_seller, preentry_car
+):
+    """A live order on the vehicle (not a draft) makes it sold: another opportunity's
+    validated offer can no longer reserve it."""
     from opportunities.models import Order
 
-    order = services.order_create(offer=reserving_offer, by=seller)
-    Order.objects.filter(pk=order.pk).update(status=Order.Status.ORDERED)
-    offer = Offer.objects.get(pk=reserving_offer.pk)
+    offer = services.offer_create(
+        opportunity=other_opportunity, vehicle=preentry_car, by=other_seller
+    )
+    offer = services.offer_validate(offer=offer, by=other_seller)
+    order = services.order_create(offer=offer, by=other_seller)
+    services.order_payment_update(
+        order=order,
+        by=other_seller,
+        balance_method="virement",
+        deposit_amount=order.deposit_amount,
+        deposit_method="",
+        deposit_not_online=False,
+    )
+    assert services.order_submit(order=order, by=manager).status == Order.Status.ORDERED
     with pytest.raises(ValidationError) as exc:
-        reserve(offer, seller)
+        reserve(Offer.objects.get(pk=reserving_offer.pk), seller)
     assert "vendu" in exc.value.messages[0]
 
 

@@ -12,7 +12,8 @@ from opportunities import services
 from opportunities.models import Offer, OfferLine, Opportunity, OpportunityEvent, VehicleProduct
 from tests.opportunities.factories import CustomerFactory, PackElementFactory, ProductFactory
 from tests.vehicles.factories import VehicleFactory
-from vehicles.models import Vehicle, VehicleEvent
+from vehicles.models import VehicleEvent
+from vehicles.services import vehicle_status_follow_sale
 
 pytestmark = pytest.mark.django_db
 
@@ -178,18 +179,6 @@ def test_an_offer_without_price_cannot_be_validated(offer, seller):
     assert status_of(offer) == OS.OPEN
 
 
-def test_no_validation_in_an_abandoned_opportunity(opportunity, car, seller):
-    """O-1: an abandoned opportunity takes no decision, even from an offer left open."""
-    offer = services.offer_create(opportunity=opportunity, vehicle=car, by=seller)
-    Opportunity.objects.filter(pk=opportunity.pk).update(status=Opportunity.Status.ABANDONED)
-
-    with pytest.raises(ValidationError) as exc:
-        services.offer_validate(offer=offer, by=seller)
-
-    assert "abandonnée" in exc.value.messages[0]
-    assert status_of(offer) == OS.OPEN
-
-
 def test_abandoning_the_opportunity_cancels_its_offers(offer, validated_offer, seller):
     services.opportunity_abandon(opportunity=offer.opportunity, by=seller, reason="Parti")
 
@@ -199,7 +188,7 @@ def test_abandoning_the_opportunity_cancels_its_offers(offer, validated_offer, s
 
 
 def test_no_validation_once_the_vehicle_left(offer, car, seller):
-    Vehicle.objects.filter(pk=car.pk).update(status="sortie")
+    vehicle_status_follow_sale(vehicle=car, to="sortie", by=seller, reason="vendu ailleurs")
 
     with pytest.raises(ValidationError):
         services.offer_validate(offer=offer, by=seller)
@@ -322,7 +311,7 @@ def test_a_reason_with_a_percent_sign_is_recorded_as_typed(offer, seller):
 
 
 def test_a_duplicate_needs_an_open_opportunity(offer, seller):
-    Opportunity.objects.filter(pk=offer.opportunity_id).update(status=Opportunity.Status.ABANDONED)
+    services.opportunity_abandon(opportunity=offer.opportunity, by=seller, reason="Parti")
 
     with pytest.raises(ValidationError):
         services.offer_duplicate(offer=offer, by=seller)

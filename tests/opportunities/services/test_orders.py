@@ -13,7 +13,7 @@ from opportunities import services
 from opportunities.models import Opportunity, OpportunityEvent, Order, OrderEvent
 from tests.accounts.factories import UserFactory
 from tests.opportunities.factories import CustomerFactory
-from tests.opportunities.services.journey import draft_order_on, force_status
+from tests.opportunities.services.journey import draft_order_on, reach
 from tests.vehicles.factories import VehicleFactory
 from vehicles.models import Parc, Vehicle
 
@@ -616,7 +616,13 @@ def test_a_transition_from_a_status_it_does_not_start_from_is_a_clear_refusal(
     """Never a TransitionNotAllowed or an AttributeError: a ValidationError (or a
     PermissionDenied for who may not decide), and nothing written."""
     user = request.getfixturevalue(who)
-    order = force_status(ready_order, status, status_before=S.ORDERED)
+    order = reach(
+        ready_order,
+        status,
+        seller=request.getfixturevalue("seller"),
+        manager=request.getfixturevalue("manager"),
+    )
+    assert status_of(order) == status
     events = OrderEvent.objects.filter(order=order).count()
 
     with pytest.raises((ValidationError, PermissionDenied)):

@@ -49,7 +49,7 @@ def test_only_open_opportunities_inactive_for_the_delay_are_abandoned(offer, pos
     old = idle_since(offer.opportunity, 184)
     recent = idle_since(new_opportunity(pos, seller), 182)
     won = idle_since(new_opportunity(pos, seller), 400)
-    Opportunity.objects.filter(pk=won.pk).update(status=OS.WON)
+    services._opportunity_win(opportunity=won, by=seller, message="Commande validée")
 
     assert services.opportunities_cancel_inactive() == 1
 
