@@ -7,12 +7,11 @@ class OpportunitiesConfig(AppConfig):
     verbose_name = _("Opportunités")
 
     def ready(self) -> None:
-        # The sections that this module adds to the vehicle page (vehicles.panels).
-        from . import (  # noqa: F401
-            document_panel,
-            financing_panel,
-            product_panel,
-            reservation_panel,
-            signals,
-            vehicle_panels,
-        )
+        # The sections that the sale side adds to the vehicle page (vehicles.panels) and
+        # its receivers of the stock's signals (vehicles.signals).
+        from opportunities.documents import panel as _documents_panel  # noqa: F401
+        from opportunities.financing import panel as _financing_panel  # noqa: F401
+        from opportunities.products import panel as _products_panel  # noqa: F401
+        from opportunities.reservations import panel as _reservations_panel  # noqa: F401
+        from opportunities.sales import panel as _sales_panel  # noqa: F401
+        from opportunities.sales import receivers as _sales_receivers  # noqa: F401

@@ -11,9 +11,8 @@ from django.test import Client
 
 from openflex.accounts.models import PointOfSale, User
 from openflex.core.benchmarking import raw_sql_ms, time_request
-
-from . import demo
-from .models import Customer
+from opportunities import demo
+from opportunities.customers.models import Customer
 
 RUNS = 20
 SALES_TABLES = [

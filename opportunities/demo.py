@@ -22,13 +22,14 @@ from django.db.models import F
 from django.utils import timezone
 
 from openflex.accounts.models import PointOfSale, User
-from vehicles.models import Energy, Parc, StandardStatus, Vehicle
-from vehicles.services import transfer_request
-
-from . import pricing, products, services
-from .models import (
+from opportunities.customers import services as customers_services
+from opportunities.customers.models import Customer
+from opportunities.products import services as products
+from opportunities.products.models import Product
+from opportunities.sales import pricing
+from opportunities.sales import services as sales_services
+from opportunities.sales.models import (
     Appointment,
-    Customer,
     Offer,
     OfferLine,
     Opportunity,
@@ -36,8 +37,9 @@ from .models import (
     Order,
     OrderEvent,
     PaymentMethod,
-    Product,
 )
+from vehicles.models import Energy, Parc, StandardStatus, Vehicle
+from vehicles.services import transfer_request
 
 DOMAIN = "demo.openflex.test"
 MARKER_EMAIL = "camille.bernard@exemple.fr"  # the first showcase customer
@@ -192,7 +194,7 @@ CAMPAIGN_REQUESTS = [
 def _seed_tradeins(story: _Story, log) -> None:
     """Estimate requests for the validators' tile (O-8): two from an online campaign, one
     from a salesperson; one already validated."""
-    from . import tradeins
+    from opportunities.tradeins import services as tradeins
 
     made = []
     for code, destination, brand, model, energy, mileage, value, person in CAMPAIGN_REQUESTS:
@@ -239,7 +241,7 @@ def _seed_tradeins(story: _Story, log) -> None:
 
 def _seed_financing(story: _Story, log) -> None:
     """Automatic simulations of the sandbox provider for the demo VD/VO (V-13)."""
-    from . import financing
+    from opportunities.financing import services as financing
 
     count = 0
     for vehicle in story.vehicles:
@@ -279,7 +281,7 @@ def _seed_products(story: _Story) -> None:
 def _seed_customers(story: _Story) -> dict[str, Customer]:
     customers = {}
     for i, (code, civility, last, first, city, postcode) in enumerate(PEOPLE):
-        customers[last] = services.customer_create(
+        customers[last] = customers_services.customer_create(
             by=story.seller if code in (61, 62) else story.director,
             point_of_sale=story.pos[code],
             kind=Customer.Kind.PERSON,
@@ -293,7 +295,7 @@ def _seed_customers(story: _Story) -> dict[str, Customer]:
             city=city,
         )
     # A company with its complete legal representative, and one without.
-    company = services.customer_create(
+    company = customers_services.customer_create(
         by=story.manager,
         point_of_sale=story.pos[61],
         kind=Customer.Kind.COMPANY,
@@ -305,7 +307,7 @@ def _seed_customers(story: _Story) -> dict[str, Customer]:
         postcode="69002",
         city="Lyon",
     )
-    services.legal_representative_create(
+    customers_services.legal_representative_create(
         company=company,
         by=story.manager,
         civility="M.",
@@ -315,7 +317,7 @@ def _seed_customers(story: _Story) -> dict[str, Customer]:
         mobile="06 11 20 30 99",
     )
     customers["Rhône Express"] = company
-    customers["Dupuis"] = services.customer_create(
+    customers["Dupuis"] = customers_services.customer_create(
         by=story.seller,
         point_of_sale=story.pos[62],
         kind=Customer.Kind.COMPANY,
@@ -360,7 +362,7 @@ def _age(opportunity: Opportunity, days: int) -> None:
 
 
 def _opportunity(story, customer, salesperson, code, title=""):
-    return services.opportunity_create(
+    return sales_services.opportunity_create(
         customer=customer,
         salesperson=salesperson,
         point_of_sale=story.pos[code],
@@ -372,13 +374,15 @@ def _opportunity(story, customer, salesperson, code, title=""):
 def _offer(story, opportunity, by, *, advantage="", validate=False, **wanted) -> Offer:
     # A vehicle of the opportunity's point of sale: another's would wait for a transfer.
     wanted.setdefault("point_of_sale", opportunity.point_of_sale)
-    offer = services.offer_create(vehicle=story.vehicle(**wanted), by=by, opportunity=opportunity)
+    offer = sales_services.offer_create(
+        vehicle=story.vehicle(**wanted), by=by, opportunity=opportunity
+    )
     if advantage:
         extra = [
             (line.kind, line.label, line.amount, line.product)
             for line in offer.lines.exclude(kind=OfferLine.Kind.PACK).select_related("product")
         ]
-        offer = services.offer_update(
+        offer = sales_services.offer_update(
             offer=offer,
             by=by,
             vehicle_price=offer.vehicle_price,
@@ -388,14 +392,14 @@ def _offer(story, opportunity, by, *, advantage="", validate=False, **wanted) ->
             lines=[(OfferLine.Kind.ADVANTAGE, advantage, Decimal("500.00"), None), *extra],
         )
     if validate:
-        offer = services.offer_validate(offer=offer, by=by)
+        offer = sales_services.offer_validate(offer=offer, by=by)
     return offer
 
 
 def _order(story, offer, by, *, pay=True, submit=False) -> Order:
-    order = services.order_create(offer=offer, by=by)
+    order = sales_services.order_create(offer=offer, by=by)
     if pay:
-        order = services.order_payment_update(
+        order = sales_services.order_payment_update(
             order=order,
             by=by,
             balance_method=PaymentMethod.TRANSFER,
@@ -405,7 +409,7 @@ def _order(story, offer, by, *, pay=True, submit=False) -> Order:
             delivery_date=(story.now + timedelta(days=21)).date(),
         )
     if submit:
-        order = services.order_submit(order=order, by=by)
+        order = sales_services.order_submit(order=order, by=by)
     return order
 
 
@@ -431,28 +435,30 @@ def _seed_opportunities(story: _Story, c: dict[str, Customer]) -> int:
 
     opp, offer = sale(c["Robert"], S, 61, "Véhicule neuf", days=20, vehicle={"parc": Parc.VN})
     order = _order(story, offer, S, submit=True)
-    services.order_validate(order=order, by=M)  # commandée, to order from the factory
+    sales_services.order_validate(order=order, by=M)  # commandée, to order from the factory
 
     opp, offer = sale(c["Richard"], S, 61, "Reprise et achat", days=25)
     order = _order(story, offer, S, submit=True)
-    services.order_validate(order=order, by=M)
-    services.order_prepare(order=order, by=story.secretary)  # à livrer
+    sales_services.order_validate(order=order, by=M)
+    sales_services.order_prepare(order=order, by=story.secretary)  # à livrer
 
     opp, offer = sale(c["Dubois"], S, 61, "Deuxième voiture", days=15)
     order = _order(story, offer, S, submit=True)
-    services.order_validate(order=order, by=M)
-    services.order_cancel(
+    sales_services.order_validate(order=order, by=M)
+    sales_services.order_cancel(
         order=order, by=S, reason="Le client a obtenu un refus de financement."
     )  # without the right: a request the manager confirms or refuses
 
     opp, offer = sale(c["Morel"], S, 61, "Remplacement de sa Clio", days=60, advantage="Geste")
     order = _order(story, offer, S, submit=True)
-    services.order_validate(order=order, by=M)
-    services.order_prepare(order=order, by=M)
-    services.order_deliver(order=order, by=S)  # the offer stays "validée" (terminée: dry trade-ins)
+    sales_services.order_validate(order=order, by=M)
+    sales_services.order_prepare(order=order, by=M)
+    sales_services.order_deliver(
+        order=order, by=S
+    )  # the offer stays "validée" (terminée: dry trade-ins)
 
     opp = _opportunity(story, c["Laurent"], S, 61, "Break hybride")
-    services.appointment_create(
+    sales_services.appointment_create(
         opportunity=opp,
         by=S,
         kind=Appointment.Kind.TEST_DRIVE,
@@ -461,7 +467,7 @@ def _seed_opportunities(story: _Story, c: dict[str, Customer]) -> int:
         note="Essai sur route et autoroute",
     )
     _offer(story, opp, S)
-    services.opportunity_follow_up(
+    sales_services.opportunity_follow_up(
         opportunity=opp,
         by=S,
         message="Bonjour, avez-vous pu réfléchir à notre proposition ? Je reste disponible.",
@@ -469,14 +475,14 @@ def _seed_opportunities(story: _Story, c: dict[str, Customer]) -> int:
     made.append((opp, 45))  # en souffrance
 
     opp = _opportunity(story, c["Simon"], M, 61, "Première voiture")
-    services.appointment_create(
+    sales_services.appointment_create(
         opportunity=opp,
         by=M,
         kind=Appointment.Kind.TEST_DRIVE,
         starts_at=(now + timedelta(days=2)).replace(hour=10, minute=30, second=0, microsecond=0),
         vehicle=story.vehicle(),
     )
-    services.opportunity_salesperson_change(opportunity=opp, salesperson=S, by=M)
+    sales_services.opportunity_salesperson_change(opportunity=opp, salesperson=S, by=M)
     made.append((opp, 3))
 
     opp, offer = sale(
@@ -486,13 +492,13 @@ def _seed_opportunities(story: _Story, c: dict[str, Customer]) -> int:
 
     opp = _opportunity(story, c["Michel"], S, 62, "Compacte essence")
     first = _offer(story, opp, S, validate=True)
-    services.offer_modify(offer=first, by=S)  # cancelled, replaced by a new version
+    sales_services.offer_modify(offer=first, by=S)  # cancelled, replaced by a new version
     _offer(story, opp, S)
     made.append((opp, 10))
 
     opp = _opportunity(story, c["Garcia"], S, 62, "Monospace")
     _offer(story, opp, S)
-    services.opportunity_abandon(opportunity=opp, by=S, reason="A acheté chez un concurrent.")
+    sales_services.opportunity_abandon(opportunity=opp, by=S, reason="A acheté chez un concurrent.")
     made.append((opp, 70))
 
     opp, offer = sale(c["Dupuis"], S, 62, "Véhicule de société", days=6)
@@ -500,11 +506,13 @@ def _seed_opportunities(story: _Story, c: dict[str, Customer]) -> int:
 
     opp, offer = sale(c["Bertrand"], S, 62, "SUV", days=18, advantage="Remise exceptionnelle")
     order = _order(story, offer, S, submit=True)
-    services.order_refuse(order=order, by=M, reason="Remise trop importante pour ce véhicule.")
+    sales_services.order_refuse(
+        order=order, by=M, reason="Remise trop importante pour ce véhicule."
+    )
     _offer(story, opp, S)
 
     opp = _opportunity(story, c["Fontaine"], S, 62, "Citadine électrique")
-    services.appointment_create(
+    sales_services.appointment_create(
         opportunity=opp,
         by=S,
         kind=Appointment.Kind.MEETING,
@@ -516,7 +524,7 @@ def _seed_opportunities(story: _Story, c: dict[str, Customer]) -> int:
     # Grenoble (63) and Échirolles (64): the director sells too.
     opp = _opportunity(story, c["Chevalier"], D, 63, "Véhicule vu à Villeurbanne")
     wanted = story.vehicle(point_of_sale=story.pos[62])
-    services.offer_create(vehicle=wanted, by=D, opportunity=opp)
+    sales_services.offer_create(vehicle=wanted, by=D, opportunity=opp)
     transfer_request(
         vehicle=wanted,
         to_point_of_sale=story.pos[63],
@@ -527,11 +535,11 @@ def _seed_opportunities(story: _Story, c: dict[str, Customer]) -> int:
 
     opp, offer = sale(c["Rousseau"], D, 63, "Hybride rechargeable", days=50)
     order = _order(story, offer, D, submit=True)
-    services.order_prepare(order=order, by=D)
-    services.order_deliver(order=order, by=D)
+    sales_services.order_prepare(order=order, by=D)
+    sales_services.order_deliver(order=order, by=D)
 
     opp = _opportunity(story, c["Blanc"], D, 63, "Essai VN")
-    services.appointment_create(
+    sales_services.appointment_create(
         opportunity=opp,
         by=D,
         kind=Appointment.Kind.TEST_DRIVE,
@@ -542,14 +550,16 @@ def _seed_opportunities(story: _Story, c: dict[str, Customer]) -> int:
 
     opp, offer = sale(c["Guérin"], D, 64, "Break", days=30)
     order = _order(story, offer, D, submit=True)
-    services.order_cancel(order=order, by=D, reason="Déménagement du client à l'étranger.")
+    sales_services.order_cancel(order=order, by=D, reason="Déménagement du client à l'étranger.")
 
     opp = _opportunity(story, c["Muller"], D, 64, "Utilitaire")
     _offer(story, opp, D, advantage="Remise professionnelle")
     made.append((opp, 9))
 
     opp = _opportunity(story, c["Faure"], D, 64, "Citadine")
-    services.opportunity_abandon(opportunity=opp, by=D, reason="Projet reporté à l'an prochain.")
+    sales_services.opportunity_abandon(
+        opportunity=opp, by=D, reason="Projet reporté à l'an prochain."
+    )
     made.append((opp, 90))
 
     for opp, days in made:

@@ -1,25 +1,5 @@
-"""Background work of the sales journey (X-1). Thin: ids in, services do the work."""
+"""Celery finds the sale side's tasks here: each sub-domain keeps its own ``tasks`` module."""
 
-from celery import shared_task
-
-from . import services
-from .financing_tasks import financing_request_send_task  # noqa: F401
-from .reservation_tasks import reservations_expire_task  # noqa: F401
-
-
-@shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
-def order_vehicle_follow_task(order_id: int, status: str, by_id: int | None, reason: str) -> None:
-    """After an order transition commits: move its vehicle (livraison, sortie, back)."""
-    services.order_vehicle_follow(order_id=order_id, status=status, by_id=by_id, reason=reason)
-
-
-@shared_task
-def opportunities_cancel_inactive_task() -> int:
-    """Every night (beat): abandon opportunities inactive for the configured delay (O-1)."""
-    return services.opportunities_cancel_inactive()
-
-
-@shared_task
-def opportunities_neglect_scan_task() -> int:
-    """Every hour (beat): alert salespeople of opportunities newly en souffrance (O-1)."""
-    return services.opportunities_neglect_scan()
+from opportunities.financing import tasks as financing_tasks  # noqa: F401
+from opportunities.reservations import tasks as reservations_tasks  # noqa: F401
+from opportunities.sales import tasks as sales_tasks  # noqa: F401

@@ -253,23 +253,23 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Every night at 02:40: abandon opportunities inactive for the configured delay (O-1).
     "opportunities-cancel-inactive": {
-        "task": "opportunities.tasks.opportunities_cancel_inactive_task",
+        "task": "opportunities.sales.tasks.opportunities_cancel_inactive_task",
         "schedule": crontab(hour=2, minute=40),
     },
     # Every hour at :20: alert salespeople of opportunities newly "en souffrance" (O-1).
     "opportunities-neglect-scan": {
-        "task": "opportunities.tasks.opportunities_neglect_scan_task",
+        "task": "opportunities.sales.tasks.opportunities_neglect_scan_task",
         "schedule": crontab(minute=20),
     },
     # Every 5 minutes: end pre-entry reservations whose 48 h after entrée physique are over (V-11).
     "opportunities-reservations-expire": {
-        "task": "opportunities.reservation_tasks.reservations_expire_task",
+        "task": "opportunities.reservations.tasks.reservations_expire_task",
         "schedule": timedelta(minutes=5),
     },
     # Every night at 03:25: automatic financing simulations of the VD/VO in sales stock
     # whose selling price changed since their simulations were made (V-13).
     "opportunities-financing-refresh": {
-        "task": "opportunities.financing_tasks.financing_simulations_refresh_due_task",
+        "task": "opportunities.financing.tasks.financing_simulations_refresh_due_task",
         "schedule": crontab(hour=3, minute=25),
     },
     # Every night at 03:10: forget expired profile security codes.

@@ -9,7 +9,7 @@
 
 from django import template
 
-from opportunities import financing
+from opportunities.financing import selectors as financing
 
 register = template.Library()
 

@@ -3,7 +3,7 @@ or the reservation that it holds (V-11). The offer page includes it in its actio
 
 from django import template
 
-from opportunities import reservations
+from opportunities.reservations import services as reservations
 
 register = template.Library()
 

@@ -3,7 +3,7 @@ page (O-8), included by ``opportunities/tradeins/opportunity_section.html``."""
 
 from django import template
 
-from opportunities import tradeins
+from opportunities.tradeins import selectors as tradeins
 
 register = template.Library()
 

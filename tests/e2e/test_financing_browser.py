@@ -8,8 +8,10 @@ import pytest
 
 from openflex.accounts.models import PhysicalSite, User
 from openflex.accounts.selectors import points_of_sale_for_user
-from opportunities import services
-from opportunities.models import Customer, FinancingRequest, Order
+from opportunities.customers.models import Customer
+from opportunities.financing.models import FinancingRequest
+from opportunities.sales import services
+from opportunities.sales.models import Order
 from tests.e2e.conftest import login, screenshot
 from tests.vehicles.factories import VehicleFactory
 

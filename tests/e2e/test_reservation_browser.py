@@ -5,10 +5,11 @@ the reservation; the vehicle page shows the reservation and the vehicle unpublis
 import pytest
 
 # Registers the vehicle-page panel (also imported by opportunities/apps.py once wired).
-import opportunities.reservation_panel  # noqa: F401
+import opportunities.reservations.panel  # noqa: F401
 from openflex.accounts.models import User
-from opportunities import services
-from opportunities.models import Offer, Reservation, SalesSettings
+from opportunities.reservations.models import Reservation
+from opportunities.sales import services
+from opportunities.sales.models import Offer, SalesSettings
 from tests.e2e.conftest import login, screenshot
 from tests.opportunities.factories import CustomerFactory
 from tests.vehicles.factories import VehicleFactory

@@ -8,7 +8,9 @@ import pytest
 
 from openflex.accounts.models import PhysicalSite, User
 from openflex.accounts.selectors import points_of_sale_for_user
-from opportunities.models import Customer, Offer, Opportunity, Order, PackElement, Product
+from opportunities.customers.models import Customer
+from opportunities.products.models import PackElement, Product
+from opportunities.sales.models import Offer, Opportunity, Order
 from tests.e2e.conftest import login, screenshot, wait_for_tiles
 from tests.vehicles.factories import VehicleFactory
 

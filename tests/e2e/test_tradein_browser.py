@@ -7,8 +7,11 @@ from decimal import Decimal
 import pytest
 
 from openflex.accounts.models import User
-from opportunities import services
-from opportunities.models import Customer, Offer, Opportunity, TradeIn
+from opportunities.customers import services as customers_services
+from opportunities.customers.models import Customer
+from opportunities.sales import services as sales_services
+from opportunities.sales.models import Offer, Opportunity
+from opportunities.tradeins.models import TradeIn
 from tests.e2e.conftest import login, screenshot, wait_for_tiles
 from vehicles.models import StandardStatus
 
@@ -26,7 +29,7 @@ def _new_page(browser):
 def test_dry_trade_in_from_estimate_to_completion(browser, page, live_server, demo):
     seller = User.objects.get(email="vendeur@demo.openflex.test")
     pos = seller.points_of_sale.order_by("code").first()
-    customer = services.customer_create(
+    customer = customers_services.customer_create(
         by=seller,
         point_of_sale=pos,
         kind=Customer.Kind.PERSON,
@@ -36,7 +39,7 @@ def test_dry_trade_in_from_estimate_to_completion(browser, page, live_server, de
         email="hugo.reprise@example.test",
         allow_duplicate=True,
     )
-    opportunity = services.opportunity_create(
+    opportunity = sales_services.opportunity_create(
         customer=customer, salesperson=seller, point_of_sale=pos, by=seller, title="Rachat VO"
     )
 

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from opportunities import services
+from opportunities.sales import services
 from tests.accounts.factories import PhysicalSiteFactory, PointOfSaleFactory, UserFactory
 from tests.opportunities.factories import CustomerFactory
 from tests.vehicles.factories import VehicleFactory

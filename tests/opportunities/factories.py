@@ -2,7 +2,9 @@ from decimal import Decimal
 
 import factory
 
-from opportunities.models import Customer, Opportunity, PackElement, Product
+from opportunities.customers.models import Customer
+from opportunities.products.models import PackElement, Product
+from opportunities.sales.models import Opportunity
 from tests.accounts.factories import PointOfSaleFactory, UserFactory
 
 

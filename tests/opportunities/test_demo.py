@@ -10,17 +10,10 @@ from openflex.core.benchmarking import Bench
 from openflex.home.tiles import tiles_for_user
 from opportunities import bench as opportunities_bench
 from opportunities import demo
-from opportunities.models import (
-    Appointment,
-    Customer,
-    Offer,
-    Opportunity,
-    OpportunityEvent,
-    Order,
-    PackElement,
-    Product,
-)
-from opportunities.services import legal_representative_missing
+from opportunities.customers.models import Customer
+from opportunities.customers.services import legal_representative_missing
+from opportunities.products.models import PackElement, Product
+from opportunities.sales.models import Appointment, Offer, Opportunity, OpportunityEvent, Order
 from vehicles.models import OwnershipTransfer
 
 pytestmark = pytest.mark.django_db
@@ -161,7 +154,8 @@ def test_bench_module_records_its_metrics(monkeypatch):
 
 def test_showcase_feeds_the_validators_tile_and_the_financing():
     """O-8, V-13: the validator's tile counts the demo requests; VO/VD carry simulations."""
-    from opportunities.models import FinancingSimulation, TradeIn
+    from opportunities.financing.models import FinancingSimulation
+    from opportunities.tradeins.models import TradeIn
 
     _seed()
     validator = User.objects.get(email="valideur-reprises@demo.openflex.test")

@@ -8,8 +8,11 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from opportunities import documents, services
-from opportunities.models import Order, Product
+from opportunities.customers import services as customers_services
+from opportunities.documents import services as documents
+from opportunities.products.models import Product
+from opportunities.sales import services as sales_services
+from opportunities.sales.models import Order
 from tests.accounts.factories import PointOfSaleFactory, UserFactory
 from tests.opportunities.factories import (
     CompanyFactory,
@@ -48,7 +51,7 @@ def sold_offer(offer, seller, accessory):
     pack = PackFactory(name="Pack Sérénité", price=Decimal("490.00"))
     PackElementFactory(pack=pack, label="Préparation esthétique", price=Decimal("290.00"))
     PackElementFactory(pack=pack, label="Plein de carburant", price=Decimal("200.00"))
-    services.offer_update(
+    sales_services.offer_update(
         offer=offer,
         by=seller,
         vehicle_price=Decimal("15000.00"),
@@ -60,12 +63,12 @@ def sold_offer(offer, seller, accessory):
             ("prestation", "Extension de garantie 12 mois", Decimal("300.00"), None),
         ],
     )
-    return services.offer_validate(offer=offer, by=seller)
+    return sales_services.offer_validate(offer=offer, by=seller)
 
 
 def _order_for(offer, seller, manager):
-    order = services.order_create(offer=offer, by=seller)
-    order = services.order_payment_update(
+    order = sales_services.order_create(offer=offer, by=seller)
+    order = sales_services.order_payment_update(
         order=order,
         by=seller,
         balance_method="virement",
@@ -75,8 +78,8 @@ def _order_for(offer, seller, manager):
         delivery_date=date(2030, 3, 2),
         latest_delivery_date=date(2030, 3, 30),
     )
-    services.order_submit(order=order, by=seller)
-    services.order_validate(order=order, by=manager)
+    sales_services.order_submit(order=order, by=seller)
+    sales_services.order_validate(order=order, by=manager)
     order.refresh_from_db()
     return order
 
@@ -139,7 +142,7 @@ def test_order_form_of_a_company_names_its_legal_representative(
     pos, seller, manager, car, validated_order
 ):
     company = CompanyFactory(point_of_sale=pos, company_name="Transports Rapides SAS")
-    services.legal_representative_create(
+    customers_services.legal_representative_create(
         company=company,
         by=seller,
         civility="M.",
@@ -152,8 +155,8 @@ def test_order_form_of_a_company_names_its_legal_representative(
     other_car = VehicleFactory(
         physical_site=car.physical_site, status="stock_vente", selling_price=Decimal("22000.00")
     )
-    offer = services.offer_create(vehicle=other_car, by=seller, customer=company)
-    offer = services.offer_validate(offer=offer, by=seller)
+    offer = sales_services.offer_create(vehicle=other_car, by=seller, customer=company)
+    offer = sales_services.offer_validate(offer=offer, by=seller)
     order = _order_for(offer, seller, manager)
 
     text = pdf_text(documents.order_form_pdf(order))
@@ -189,7 +192,7 @@ def test_order_form_prints_a_draft_order_without_validation_date(draft_order):
 
 
 def test_order_form_of_a_cancelled_order_says_it_is_void(ready_order, seller):
-    services.order_cancel(order=ready_order, by=seller, reason="Le client renonce")
+    sales_services.order_cancel(order=ready_order, by=seller, reason="Le client renonce")
     ready_order.refresh_from_db()
 
     text = pdf_text(documents.order_form_pdf(ready_order))
@@ -385,7 +388,7 @@ def test_documents_are_get_only(client, seller, validated_order):
 
 
 def test_documents_panel_links_the_price_sticker(rf, seller, car):
-    from opportunities import document_panel  # noqa: F401 (registers the panel)
+    from opportunities.documents import panel as document_panel  # noqa: F401 (registers the panel)
     from vehicles.panels import panels
 
     panel = next(p for p in panels() if p.key == "documents")

@@ -6,8 +6,11 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
-from opportunities import financing, services, tradeins
-from opportunities.models import FinancingSimulation, Reservation
+from opportunities.financing import services as financing
+from opportunities.financing.models import FinancingSimulation
+from opportunities.reservations.models import Reservation
+from opportunities.sales import services
+from opportunities.tradeins import services as tradeins
 from tests.accounts.factories import PointOfSaleFactory, UserFactory, admin_user
 from tests.opportunities.factories import CompanyFactory, ProductFactory
 from tests.vehicles.factories import VehicleFactory
@@ -267,7 +270,7 @@ def test_tradein_photo_must_be_a_real_image(client, seller, opportunity, name, c
     (evil.html served from the site: stored XSS). Now refused next to the field."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from opportunities.models import TradeIn
+    from opportunities.tradeins.models import TradeIn
 
     client.force_login(seller)
     page = client.post(
@@ -329,7 +332,7 @@ def test_order_delivery_dates_must_be_plausible(client, seller, draft_order, fie
 
 def test_order_refusal_reason_with_a_nul_byte_is_a_message(client, seller, manager, ready_order):
     """O-5: a NUL byte in the refusal reason reached PostgreSQL (DataError → 500)."""
-    from opportunities.models import Order
+    from opportunities.sales.models import Order
 
     client.force_login(seller)
     client.post(f"/commandes/{ready_order.pk}/action/", {"action": "submit"})
@@ -359,8 +362,8 @@ def test_services_refuse_a_nul_byte_in_a_reason_whoever_calls_them(
     """X-4: a NUL byte from a task or the shell is a message, not a PostgreSQL error."""
     from django.core.exceptions import ValidationError
 
-    from opportunities import tradeins
-    from opportunities.models import TradeIn
+    from opportunities.tradeins import services as tradeins
+    from opportunities.tradeins.models import TradeIn
 
     trade_in = tradeins.tradein_request_create(
         by=seller,

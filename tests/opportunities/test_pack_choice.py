@@ -7,8 +7,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from opportunities import packs, services
-from opportunities.models import OfferLine
+from opportunities.products import packs
+from opportunities.sales import services
+from opportunities.sales.models import OfferLine
 from tests.opportunities.factories import PackElementFactory, PackFactory, ProductFactory
 from tests.vehicles.factories import VehicleFactory
 

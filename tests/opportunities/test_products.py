@@ -7,8 +7,10 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from opportunities import products, services
-from opportunities.models import Offer, OfferLine, OpportunityEvent, Order, Product, VehicleProduct
+from opportunities.products import services as products
+from opportunities.products.models import Product, VehicleProduct
+from opportunities.sales import services as sales_services
+from opportunities.sales.models import Offer, OfferLine, OpportunityEvent, Order
 from tests.accounts.factories import UserFactory
 from tests.opportunities.factories import PackElementFactory, PackFactory, ProductFactory
 from tests.vehicles.factories import VehicleFactory
@@ -221,7 +223,7 @@ def test_pack_in_open_offer_is_replaced_by_the_best_remaining_pack(admin, opport
     PackElementFactory(pack=silver, label="Plaques", price=Decimal("120.00"), position=0)
     PackElementFactory(pack=silver, label="Lavage", price=Decimal("180.00"), position=1)
     PackFactory(name="Pack VN", price=Decimal("900.00"), vehicle_types=["VN"])
-    offer = services.offer_create(opportunity=opportunity, vehicle=car, by=seller)
+    offer = sales_services.offer_create(opportunity=opportunity, vehicle=car, by=seller)
     assert offer.pack == gold
     impact = products.product_deletion_impact(product=gold)
     assert impact.cases == ["pack_replaced"]
@@ -233,8 +235,8 @@ def test_pack_in_open_offer_is_replaced_by_the_best_remaining_pack(admin, opport
     assert done.offers_changed == 1
     offer.refresh_from_db()
     assert offer.pack == silver
-    # The same lines as a fresh offer on the same vehicle (services._offer_pack_lines).
-    fresh = services.offer_create(opportunity=opportunity, vehicle=car, by=seller)
+    # The same lines as a fresh offer on the same vehicle (services_offers._offer_pack_lines).
+    fresh = sales_services.offer_create(opportunity=opportunity, vehicle=car, by=seller)
     assert [line[1:] for line in pack_lines(offer)] == [line[1:] for line in pack_lines(fresh)]
     assert [(label, amount) for _p, _e, label, amount, _pos in pack_lines(offer)] == [
         ("Plaques", Decimal("120.00")),
@@ -248,7 +250,7 @@ def test_pack_in_open_offer_is_replaced_by_the_best_remaining_pack(admin, opport
 def test_pack_in_open_offer_without_remaining_pack_leaves_no_pack(admin, offer):
     """V-10 rule 2: none when no other pack fits."""
     pack = PackFactory()
-    services.offer_update(
+    sales_services.offer_update(
         offer=offer, by=offer.created_by, vehicle_price=Decimal("15000"), pack=pack
     )
     PackFactory(brands=["Peugeot"])
@@ -267,7 +269,7 @@ def test_pack_replacement_is_set_based(
     PackElementFactory(pack=PackFactory(price=Decimal("200.00"), brands=["Renault"]))
     for _i in range(6):
         vehicle = VehicleFactory(physical_site=site, status="stock_vente")
-        services.offer_create(opportunity=opportunity, vehicle=vehicle, by=seller)
+        sales_services.offer_create(opportunity=opportunity, vehicle=vehicle, by=seller)
     with django_assert_max_num_queries(18):
         done = products.product_delete(product=pack, by=admin)
     assert done.offers_changed == 6
@@ -282,7 +284,7 @@ def test_accessory_on_vehicle_and_open_offer_says_where_and_is_removed(
 ):
     """V-10 rule 3: where it is used (vehicle and offer numbers), then removed from both."""
     products.vehicle_product_attach(vehicle=car, product=mats, by=fleet)
-    offer = services.offer_create(opportunity=opportunity, vehicle=car, by=seller)
+    offer = sales_services.offer_create(opportunity=opportunity, vehicle=car, by=seller)
     assert offer.lines.filter(product=mats).exists()
     impact = products.product_deletion_impact(product=mats)
     assert impact.cases == ["removed"]
@@ -326,10 +328,10 @@ def sold(admin, fleet, opportunity, car, seller, manager, mats):
     pack = PackFactory(name="Pack Livraison", price=Decimal("250.00"))
     PackElementFactory(pack=pack, label="Plein", price=Decimal("250.00"))
     products.vehicle_product_attach(vehicle=car, product=mats, by=fleet)
-    offer = services.offer_create(opportunity=opportunity, vehicle=car, by=seller)
-    services.offer_validate(offer=offer, by=seller)
-    order = services.order_create(offer=offer, by=seller)
-    services.order_payment_update(
+    offer = sales_services.offer_create(opportunity=opportunity, vehicle=car, by=seller)
+    sales_services.offer_validate(offer=offer, by=seller)
+    order = sales_services.order_create(offer=offer, by=seller)
+    sales_services.order_payment_update(
         order=order,
         by=seller,
         balance_method="virement",
@@ -337,7 +339,7 @@ def sold(admin, fleet, opportunity, car, seller, manager, mats):
         deposit_method="",
         deposit_not_online=False,
     )
-    order = services.order_submit(order=order, by=manager)
+    order = sales_services.order_submit(order=order, by=manager)
     assert order.status in Order.VALIDATED
     return order, pack
 

@@ -5,8 +5,8 @@ from django.urls import reverse
 
 from openflex.accounts.selectors import user_group_types
 from openflex.home.tiles import tile_get, tiles_for_user
-from opportunities import services
-from opportunities.models import Order
+from opportunities.sales import services
+from opportunities.sales.models import Order
 from tests.accounts.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from opportunities.financing import annuity, financing_compute
+from opportunities.financing.annuity import annuity, financing_compute
 
 D = Decimal
 

@@ -5,9 +5,11 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from opportunities import financing
-from opportunities.financing_providers import ProviderError, SandboxProvider
-from opportunities.models import FinancingRequest, OpportunityEvent
+from opportunities.financing import selectors as financing_selectors
+from opportunities.financing import services as financing_services
+from opportunities.financing.models import FinancingRequest
+from opportunities.financing.providers import ProviderError, SandboxProvider
+from opportunities.sales.models import OpportunityEvent
 from tests.opportunities.financing.conftest import applicant
 from tests.vehicles.factories import VehicleFactory
 from vehicles.models import Parc
@@ -27,7 +29,7 @@ def _request(offer, by, capture, **kwargs):
     }
     terms.update(kwargs)
     with capture(execute=True) as callbacks:
-        request = financing.financing_request_create(offer=offer, by=by, **terms)
+        request = financing_services.financing_request_create(offer=offer, by=by, **terms)
     return request, callbacks
 
 
@@ -75,7 +77,7 @@ def test_request_is_sent_only_after_commit(
     validated_offer, seller, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        request = financing.financing_request_create(
+        request = financing_services.financing_request_create(
             offer=validated_offer,
             by=seller,
             amount=D("15000"),
@@ -89,7 +91,7 @@ def test_request_is_sent_only_after_commit(
     assert request.status == S.SENT
     # While one is waiting, no second request.
     with pytest.raises(ValidationError, match="déjà transmis"):
-        financing.financing_request_create(
+        financing_services.financing_request_create(
             offer=validated_offer,
             by=seller,
             amount=D("15000"),
@@ -123,7 +125,7 @@ def test_refused_from_an_offer_in_progress(offer, seller, django_capture_on_comm
 
 
 def test_refused_on_a_vn(opportunity, site, seller, django_capture_on_commit_callbacks):
-    from opportunities import services
+    from opportunities.sales import services
 
     vn = VehicleFactory(physical_site=site, parc=Parc.VN, status="stock_vente")
     offer = services.offer_create(opportunity=opportunity, vehicle=vn, by=seller)
@@ -174,14 +176,14 @@ def test_provider_failure_retries_then_ends_in_error(
 ):
     from celery.exceptions import Retry
 
-    from opportunities.financing_tasks import SEND_RETRIES, financing_request_send_task
+    from opportunities.financing.tasks import SEND_RETRIES, financing_request_send_task
 
     def boom(self, request):
         raise ProviderError("down")
 
     monkeypatch.setattr(SandboxProvider, "request", boom)
     with django_capture_on_commit_callbacks(execute=False):
-        request = financing.financing_request_create(
+        request = financing_services.financing_request_create(
             offer=validated_offer,
             by=seller,
             amount=D("15000"),
@@ -200,12 +202,12 @@ def test_provider_failure_retries_then_ends_in_error(
     assert request.status == S.ERROR
     assert "refaites la demande" in request.answer_message
     # An error allows a new request.
-    assert financing.financing_request_refusal(offer=validated_offer) is None
+    assert financing_selectors.financing_request_refusal(offer=validated_offer) is None
 
 
 def test_answer_is_recorded_once(validated_offer, seller, django_capture_on_commit_callbacks):
     request, _ = _request(validated_offer, seller, django_capture_on_commit_callbacks)
-    again = financing.financing_request_send(request_id=request.pk)
+    again = financing_services.financing_request_send(request_id=request.pk)
     assert again.status == S.FAVOURABLE
     assert (
         OpportunityEvent.objects.filter(

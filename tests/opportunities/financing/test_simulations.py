@@ -7,9 +7,11 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
-from opportunities import financing
-from opportunities.financing_providers import SandboxProvider, provider_get
-from opportunities.models import FinancingSimulation
+from opportunities.financing import annuity as financing_annuity
+from opportunities.financing import selectors as financing_selectors
+from opportunities.financing import services as financing_services
+from opportunities.financing.models import FinancingSimulation
+from opportunities.financing.providers import SandboxProvider, provider_get
 from tests.vehicles.factories import VehicleFactory
 from vehicles.models import Parc
 
@@ -27,7 +29,7 @@ def _custom(vehicle, user, **kwargs):
         "services_monthly": D("0"),
     }
     terms.update(kwargs)
-    return financing.financing_simulation_create(vehicle=vehicle, by=user, **terms)
+    return financing_services.financing_simulation_create(vehicle=vehicle, by=user, **terms)
 
 
 def test_settings_select_the_sandbox():
@@ -55,33 +57,33 @@ def test_sandbox_offers_nothing_for_a_vn_or_a_tiny_price(car):
 
 
 def test_refresh_creates_automatic_simulations_and_syncs_the_vehicle(car):
-    fresh = financing.financing_simulations_refresh(vehicle=car)
+    fresh = financing_services.financing_simulations_refresh(vehicle=car)
     assert len(fresh) == 6
     car.refresh_from_db()
     lowest = min(s.monthly_payment for s in fresh)
     assert car.monthly_payment == lowest
     # The lowest is 72 months with 20 % down at 6,4 %: 12 000 € → 202,22 €.
-    assert lowest == financing.annuity(
+    assert lowest == financing_annuity.annuity(
         principal=D("12000"), annual_rate=D("6.4"), duration_months=72
     )
 
 
 def test_refresh_vn_has_none(site):
     vn = VehicleFactory(physical_site=site, parc=Parc.VN, status="stock_vente")
-    assert financing.financing_simulations_refresh(vehicle=vn) == []
+    assert financing_services.financing_simulations_refresh(vehicle=vn) == []
     vn.refresh_from_db()
     assert vn.monthly_payment is None
 
 
 def test_refresh_keeps_custom_and_default_and_replaces_automatic(car, fleet_manager):
-    financing.financing_simulations_refresh(vehicle=car)
+    financing_services.financing_simulations_refresh(vehicle=car)
     custom = _custom(car, fleet_manager)
     auto_default = FinancingSimulation.objects.filter(vehicle=car, kind=AUTO).last()
-    financing.financing_default_set(simulation=auto_default, by=fleet_manager)
+    financing_services.financing_default_set(simulation=auto_default, by=fleet_manager)
     car.selling_price = D("18000.00")
     car.save(update_fields=["selling_price"])
 
-    financing.financing_simulations_refresh(vehicle=car)
+    financing_services.financing_simulations_refresh(vehicle=car)
 
     sims = FinancingSimulation.objects.filter(vehicle=car, offer__isnull=True)
     assert sims.filter(pk=custom.pk).exists()
@@ -94,8 +96,8 @@ def test_refresh_keeps_custom_and_default_and_replaces_automatic(car, fleet_mana
 
 
 def test_refresh_twice_does_not_duplicate(car):
-    financing.financing_simulations_refresh(vehicle=car)
-    financing.financing_simulations_refresh(vehicle=car)
+    financing_services.financing_simulations_refresh(vehicle=car)
+    financing_services.financing_simulations_refresh(vehicle=car)
     assert FinancingSimulation.objects.filter(vehicle=car).count() == 6
 
 
@@ -104,7 +106,7 @@ def test_one_default_per_vehicle(car, fleet_manager):
     b = _custom(car, fleet_manager, duration_months=60, make_default=True)
     a.refresh_from_db()
     assert (a.is_default, b.is_default) == (False, True)
-    financing.financing_default_set(simulation=a, by=fleet_manager)
+    financing_services.financing_default_set(simulation=a, by=fleet_manager)
     assert list(
         FinancingSimulation.objects.filter(vehicle=car, is_default=True).values_list(
             "pk", flat=True
@@ -115,17 +117,17 @@ def test_one_default_per_vehicle(car, fleet_manager):
 
 
 def test_default_shown_first_then_fallback_to_lowest_automatic(car, fleet_manager):
-    financing.financing_simulations_refresh(vehicle=car)
+    financing_services.financing_simulations_refresh(vehicle=car)
     expensive = _custom(car, fleet_manager, down_payment=D("0"), duration_months=24)
-    financing.financing_default_set(simulation=expensive, by=fleet_manager)
-    panel = financing.financing_vehicle_panel(vehicle=car, user=fleet_manager)
+    financing_services.financing_default_set(simulation=expensive, by=fleet_manager)
+    panel = financing_selectors.financing_vehicle_panel(vehicle=car, user=fleet_manager)
     assert panel["featured"] == expensive
     assert panel["simulations"][0] == expensive
     car.refresh_from_db()
     assert car.monthly_payment == expensive.monthly_payment
 
-    financing.financing_default_clear(vehicle=car, by=fleet_manager)
-    panel = financing.financing_vehicle_panel(vehicle=car, user=fleet_manager)
+    financing_services.financing_default_clear(vehicle=car, by=fleet_manager)
+    panel = financing_selectors.financing_vehicle_panel(vehicle=car, user=fleet_manager)
     autos = FinancingSimulation.objects.filter(vehicle=car, kind=AUTO)
     lowest = min(autos, key=lambda s: s.monthly_payment)
     assert panel["featured"] == lowest
@@ -136,9 +138,11 @@ def test_default_shown_first_then_fallback_to_lowest_automatic(car, fleet_manage
 
 
 def test_a_cheaper_custom_is_not_highlighted_without_being_default(car, fleet_manager):
-    financing.financing_simulations_refresh(vehicle=car)
+    financing_services.financing_simulations_refresh(vehicle=car)
     _custom(car, fleet_manager, price=D("15000"), down_payment=D("14000"), duration_months=120)
-    featured = financing.financing_featured(financing.financing_vehicle_simulations(vehicle=car))
+    featured = financing_selectors.financing_featured(
+        financing_selectors.financing_vehicle_simulations(vehicle=car)
+    )
     assert featured.kind == AUTO
 
 
@@ -147,13 +151,13 @@ def test_only_custom_without_default_leaves_no_monthly_payment(site, fleet_manag
     _custom(vn, fleet_manager)
     vn.refresh_from_db()
     assert vn.monthly_payment is None
-    assert financing.financing_sticker(vehicle=vn) is None
+    assert financing_selectors.financing_sticker(vehicle=vn) is None
 
 
 def test_deleting_the_default_custom_falls_back(car, fleet_manager):
-    financing.financing_simulations_refresh(vehicle=car)
+    financing_services.financing_simulations_refresh(vehicle=car)
     custom = _custom(car, fleet_manager, make_default=True)
-    financing.financing_simulation_delete(simulation=custom, by=fleet_manager)
+    financing_services.financing_simulation_delete(simulation=custom, by=fleet_manager)
     car.refresh_from_db()
     lowest = FinancingSimulation.objects.filter(vehicle=car, kind=AUTO).order_by("monthly_payment")[
         0
@@ -164,10 +168,10 @@ def test_deleting_the_default_custom_falls_back(car, fleet_manager):
 def test_custom_needs_the_configuration_right(car, seller):
     with pytest.raises(PermissionDenied):
         _custom(car, seller)
-    financing.financing_simulations_refresh(vehicle=car)
+    financing_services.financing_simulations_refresh(vehicle=car)
     sim = FinancingSimulation.objects.filter(vehicle=car).first()
     with pytest.raises(PermissionDenied):
-        financing.financing_default_set(simulation=sim, by=seller)
+        financing_services.financing_default_set(simulation=sim, by=seller)
     assert not FinancingSimulation.objects.filter(is_default=True).exists()
 
 
@@ -185,16 +189,16 @@ def test_nightly_refresh_selects_changed_prices_only(car, site):
     other = VehicleFactory(physical_site=site, status="stock_vente", parc=Parc.VD)
     VehicleFactory(physical_site=site, status="stock_vente", parc=Parc.VN)
     VehicleFactory(physical_site=site, status="pre_entree", parc=Parc.VO)
-    assert set(financing.financing_vehicles_due()) == {car, other}
-    assert financing.financing_simulations_refresh_due() == 2
-    assert not financing.financing_vehicles_due().exists()
+    assert set(financing_services.financing_vehicles_due()) == {car, other}
+    assert financing_services.financing_simulations_refresh_due() == 2
+    assert not financing_services.financing_vehicles_due().exists()
     car.selling_price = D("14000.00")
     car.save(update_fields=["selling_price"])
-    assert list(financing.financing_vehicles_due()) == [car]
+    assert list(financing_services.financing_vehicles_due()) == [car]
 
 
 def test_nightly_task_and_beat_entry(car, settings):
-    from opportunities.financing_tasks import financing_simulations_refresh_due_task
+    from opportunities.financing.tasks import financing_simulations_refresh_due_task
 
     entry = settings.CELERY_BEAT_SCHEDULE["opportunities-financing-refresh"]
     assert entry["task"] == financing_simulations_refresh_due_task.name

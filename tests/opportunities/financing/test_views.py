@@ -8,8 +8,9 @@ from io import BytesIO
 import pytest
 from pypdf import PdfReader
 
-from opportunities import financing, services
-from opportunities.models import FinancingRequest, FinancingSimulation
+from opportunities.financing import services as financing
+from opportunities.financing.models import FinancingRequest, FinancingSimulation
+from opportunities.sales import services
 from tests.opportunities.financing.conftest import applicant
 
 pytestmark = pytest.mark.django_db

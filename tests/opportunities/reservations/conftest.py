@@ -5,9 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-import opportunities.reservation_panel  # noqa: F401
-from opportunities import services
-from opportunities.models import SalesSettings
+import opportunities.reservations.panel  # noqa: F401
+from opportunities.sales import services
+from opportunities.sales.models import SalesSettings
 from tests.accounts.factories import UserFactory
 from tests.opportunities.factories import CustomerFactory
 from tests.vehicles.factories import VehicleFactory

@@ -8,8 +8,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connections
 
-from opportunities import reservations, services
-from opportunities.models import Reservation
+from opportunities.reservations import services as reservations
+from opportunities.reservations.models import Reservation
+from opportunities.sales import services
 from vehicles.models import Vehicle, VehicleEvent
 from vehicles.services import vehicle_status_change
 

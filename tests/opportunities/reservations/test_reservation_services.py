@@ -8,8 +8,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from openflex.notifications.models import Notification, OutboundEmail
-from opportunities import reservations, services
-from opportunities.models import Offer, Reservation
+from opportunities.reservations import services as reservations
+from opportunities.reservations.models import Reservation
+from opportunities.sales import services
+from opportunities.sales.models import Offer
 from tests.accounts.factories import UserFactory
 from tests.vehicles.factories import VehicleFactory
 from vehicles.models import LifelineStatus, VehicleEvent
@@ -111,7 +113,7 @@ def test_a_sold_vehicle_is_not_sellable(
 ):
     """A live order on the vehicle (not a draft) makes it sold: another opportunity's
     validated offer can no longer reserve it."""
-    from opportunities.models import Order
+    from opportunities.sales.models import Order
 
     offer = services.offer_create(
         opportunity=other_opportunity, vehicle=preentry_car, by=other_seller

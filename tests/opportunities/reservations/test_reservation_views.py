@@ -9,8 +9,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from opportunities import reservations, services
-from opportunities.models import Reservation, SalesSettings
+from opportunities.reservations import services as reservations
+from opportunities.reservations.models import Reservation
+from opportunities.sales import services
+from opportunities.sales.models import SalesSettings
 from tests.accounts.factories import UserFactory, admin_user
 from tests.opportunities.factories import OpportunityFactory
 from tests.vehicles.factories import VehicleFactory

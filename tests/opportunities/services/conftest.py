@@ -2,7 +2,7 @@
 
 import pytest
 
-from opportunities import services
+from opportunities.sales import services
 from tests.accounts.factories import PointOfSaleFactory, UserFactory
 
 

@@ -1,7 +1,7 @@
 """Short cuts of the sales journey shared by the service tests."""
 
-from opportunities import services
-from opportunities.models import Order
+from opportunities.sales import services
+from opportunities.sales.models import Order
 from tests.accounts.factories import PointOfSaleFactory
 from vehicles.models import Vehicle
 

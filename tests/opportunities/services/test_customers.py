@@ -6,8 +6,10 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from opportunities import services
-from opportunities.models import Customer, Order, OrderEvent
+from opportunities.customers import services as customers_services
+from opportunities.customers.models import Customer
+from opportunities.sales import services as sales_services
+from opportunities.sales.models import Order, OrderEvent
 from tests.opportunities.factories import CompanyFactory, CustomerFactory
 from tests.opportunities.services.journey import draft_order_on
 
@@ -19,7 +21,7 @@ S = Order.Status
 def create(pos, user, **fields):
     values = {"kind": "particulier", "civility": "M.", "last_name": "Durand", "first_name": "Paul"}
     values.update(fields)
-    return services.customer_create(by=user, point_of_sale=pos, **values)
+    return customers_services.customer_create(by=user, point_of_sale=pos, **values)
 
 
 # --- Creation and duplicates -----------------------------------------------------------
@@ -102,11 +104,11 @@ def represent(company, by, **fields):
         "mobile": "06 55 44 33 22",
     }
     values.update(fields)
-    return services.legal_representative_create(company=company, by=by, **values)
+    return customers_services.legal_representative_create(company=company, by=by, **values)
 
 
 def test_the_legal_representative_is_created_and_linked(company, seller):
-    assert services.legal_representative_missing(company) == [
+    assert customers_services.legal_representative_missing(company) == [
         "le représentant légal n'est pas renseigné"
     ]
 
@@ -116,7 +118,7 @@ def test_the_legal_representative_is_created_and_linked(company, seller):
     assert company.legal_representative == person
     assert person.kind == Customer.Kind.PERSON
     assert person.point_of_sale == company.point_of_sale
-    assert services.legal_representative_missing(company) == []
+    assert customers_services.legal_representative_missing(company) == []
 
 
 def test_a_known_person_becomes_the_representative_without_a_twin(company, seller, pos):
@@ -146,22 +148,22 @@ def test_a_private_person_has_no_legal_representative(customer, seller):
     with pytest.raises(ValidationError):
         represent(customer, seller)
 
-    assert services.legal_representative_missing(customer) == []
+    assert customers_services.legal_representative_missing(customer) == []
 
 
 def test_an_incomplete_representative_says_what_is_missing(company, seller, pos):
     person = CustomerFactory(point_of_sale=pos, mobile="", email="")
-    services.legal_representative_link(company=company, person=person, by=seller)
+    customers_services.legal_representative_link(company=company, person=person, by=seller)
     company.refresh_from_db()
 
-    assert services.legal_representative_missing(company) == [
+    assert customers_services.legal_representative_missing(company) == [
         "il manque au représentant légal : email, mobile"
     ]
 
 
 def test_a_company_cannot_represent_a_company(company, seller, pos):
     with pytest.raises(ValidationError):
-        services.legal_representative_link(
+        customers_services.legal_representative_link(
             company=company, person=CompanyFactory(point_of_sale=pos), by=seller
         )
 
@@ -182,7 +184,7 @@ def test_a_company_order_without_representative_cannot_be_submitted(
     events = OrderEvent.objects.filter(order=company_order).count()
 
     with pytest.raises(ValidationError) as exc:
-        services.order_submit(
+        sales_services.order_submit(
             order=company_order, by=request.getfixturevalue(who), signature_mode=mode
         )
 
@@ -197,13 +199,13 @@ def test_a_company_order_with_an_incomplete_representative_cannot_be_submitted(
     company_order, company, seller, pos, mode
 ):
     person = CustomerFactory(point_of_sale=pos, mobile="")
-    services.legal_representative_link(company=company, person=person, by=seller)
+    customers_services.legal_representative_link(company=company, person=person, by=seller)
 
     with pytest.raises(ValidationError) as exc:
-        services.order_submit(order=company_order, by=seller, signature_mode=mode)
+        sales_services.order_submit(order=company_order, by=seller, signature_mode=mode)
 
     assert exc.value.messages == ["Société : il manque au représentant légal : mobile."]
-    assert services.order_submit_blockers(Order.objects.get(pk=company_order.pk)) == [
+    assert sales_services.order_submit_blockers(Order.objects.get(pk=company_order.pk)) == [
         "Société : il manque au représentant légal : mobile."
     ]
     assert Order.objects.get(pk=company_order.pk).status == S.DRAFT
@@ -218,7 +220,7 @@ def test_a_company_order_with_a_complete_representative_is_submitted(
 ):
     represent(company, seller)
 
-    order = services.order_submit(order=company_order, by=seller, signature_mode=mode)
+    order = sales_services.order_submit(order=company_order, by=seller, signature_mode=mode)
 
     assert Order.objects.get(pk=order.pk).status == status
 
@@ -227,11 +229,11 @@ def test_the_manager_cannot_validate_once_the_representative_became_incomplete(
     company_order, company, seller, manager
 ):
     person = represent(company, seller)
-    services.order_submit(order=company_order, by=seller)
+    sales_services.order_submit(order=company_order, by=seller)
     Customer.objects.filter(pk=person.pk).update(email="")
 
     with pytest.raises(ValidationError) as exc:
-        services.order_validate(order=company_order, by=manager)
+        sales_services.order_validate(order=company_order, by=manager)
 
     assert exc.value.messages == ["Société : il manque au représentant légal : email."]
     order = Order.objects.get(pk=company_order.pk)
@@ -242,9 +244,9 @@ def test_the_manager_validates_a_company_order_with_its_representative(
     company_order, company, seller, manager
 ):
     represent(company, seller)
-    services.order_submit(order=company_order, by=seller)
+    sales_services.order_submit(order=company_order, by=seller)
 
-    services.order_validate(order=company_order, by=manager)
+    sales_services.order_validate(order=company_order, by=manager)
 
     order = Order.objects.get(pk=company_order.pk)
     assert order.status == S.ORDERED

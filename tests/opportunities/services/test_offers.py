@@ -8,8 +8,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from opportunities import services
-from opportunities.models import Offer, OfferLine, Opportunity, OpportunityEvent, VehicleProduct
+from opportunities.products.models import VehicleProduct
+from opportunities.sales import services
+from opportunities.sales.models import Offer, OfferLine, Opportunity, OpportunityEvent
 from tests.opportunities.factories import CustomerFactory, PackElementFactory, ProductFactory
 from tests.vehicles.factories import VehicleFactory
 from vehicles.models import VehicleEvent

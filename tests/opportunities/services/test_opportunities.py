@@ -10,8 +10,10 @@ from django.http import Http404
 from django.utils import timezone
 
 from openflex.notifications.models import Notification, OutboundEmail
-from opportunities import selectors, services
-from opportunities.models import Appointment, Offer, Opportunity, OpportunityEvent
+from opportunities.customers import selectors as customers_selectors
+from opportunities.sales import selectors as sales_selectors
+from opportunities.sales import services
+from opportunities.sales.models import Appointment, Offer, Opportunity, OpportunityEvent
 from tests.accounts.factories import PointOfSaleFactory, UserFactory
 from tests.opportunities.factories import CustomerFactory
 from tests.vehicles.factories import VehicleFactory
@@ -92,7 +94,7 @@ def test_a_test_drive_is_planned_on_a_vehicle(opportunity, car, seller):
         opportunity=opportunity, kind=OpportunityEvent.Kind.APPOINTMENT
     ).exists()
     assert Opportunity.objects.get(pk=opportunity.pk).last_activity_at > before
-    assert list(selectors.opportunities_on_vehicle(user=seller, vehicle=car)) == [opportunity]
+    assert list(sales_selectors.opportunities_on_vehicle(user=seller, vehicle=car)) == [opportunity]
 
 
 @pytest.mark.parametrize(
@@ -215,32 +217,34 @@ def colleague_opportunity(pos, customer):
 
 
 def test_a_salesperson_sees_only_his_opportunities(opportunity, colleague_opportunity, seller):
-    assert list(selectors.opportunity_list(user=seller)) == [opportunity]
-    assert selectors.opportunity_get_for_user(user=seller, pk=opportunity.pk) == opportunity
+    assert list(sales_selectors.opportunity_list(user=seller)) == [opportunity]
+    assert sales_selectors.opportunity_get_for_user(user=seller, pk=opportunity.pk) == opportunity
     with pytest.raises(Http404):
-        selectors.opportunity_get_for_user(user=seller, pk=colleague_opportunity.pk)
+        sales_selectors.opportunity_get_for_user(user=seller, pk=colleague_opportunity.pk)
 
 
 def test_a_sales_manager_sees_those_of_his_points_of_sale(
     opportunity, colleague_opportunity, manager, secretary
 ):
     expected = {opportunity.pk, colleague_opportunity.pk}
-    assert {o.pk for o in selectors.opportunity_list(user=manager)} == expected
-    assert {o.pk for o in selectors.opportunity_list(user=secretary)} == expected
+    assert {o.pk for o in sales_selectors.opportunity_list(user=manager)} == expected
+    assert {o.pk for o in sales_selectors.opportunity_list(user=secretary)} == expected
 
 
 def test_another_point_of_sale_sees_nothing(ordered, other_manager):
-    assert not selectors.opportunity_list(user=other_manager).exists()
-    assert not selectors.order_list(user=other_manager).exists()
-    assert not selectors.customer_search(user=other_manager).exists()
+    assert not sales_selectors.opportunity_list(user=other_manager).exists()
+    assert not sales_selectors.order_list(user=other_manager).exists()
+    assert not customers_selectors.customer_search(user=other_manager).exists()
     with pytest.raises(Http404):
-        selectors.opportunity_get_for_user(user=other_manager, pk=ordered.opportunity_id)
+        sales_selectors.opportunity_get_for_user(user=other_manager, pk=ordered.opportunity_id)
     with pytest.raises(Http404):
-        selectors.offer_get_for_user(user=other_manager, pk=ordered.offer_id)
+        sales_selectors.offer_get_for_user(user=other_manager, pk=ordered.offer_id)
     with pytest.raises(Http404):
-        selectors.order_get_for_user(user=other_manager, pk=ordered.pk)
+        sales_selectors.order_get_for_user(user=other_manager, pk=ordered.pk)
     with pytest.raises(Http404):
-        selectors.customer_get_for_user(user=other_manager, pk=ordered.opportunity.customer_id)
+        customers_selectors.customer_get_for_user(
+            user=other_manager, pk=ordered.opportunity.customer_id
+        )
 
 
 def test_a_salesperson_reaches_the_offers_and_orders_of_his_opportunities_only(
@@ -248,21 +252,27 @@ def test_a_salesperson_reaches_the_offers_and_orders_of_his_opportunities_only(
 ):
     colleague = UserFactory(group_type="vendeur", points_of_sale=[pos])
 
-    assert selectors.order_get_for_user(user=seller, pk=ordered.pk) == ordered
-    assert selectors.offer_get_for_user(user=seller, pk=ordered.offer_id).pk == ordered.offer_id
+    assert sales_selectors.order_get_for_user(user=seller, pk=ordered.pk) == ordered
+    assert (
+        sales_selectors.offer_get_for_user(user=seller, pk=ordered.offer_id).pk == ordered.offer_id
+    )
     with pytest.raises(Http404):
-        selectors.order_get_for_user(user=colleague, pk=ordered.pk)
+        sales_selectors.order_get_for_user(user=colleague, pk=ordered.pk)
     with pytest.raises(Http404):
-        selectors.offer_get_for_user(user=colleague, pk=ordered.offer_id)
+        sales_selectors.offer_get_for_user(user=colleague, pk=ordered.offer_id)
     # The customers of the point of sale are shared by its team.
-    assert selectors.customer_get_for_user(user=colleague, pk=ordered.opportunity.customer_id)
+    assert customers_selectors.customer_get_for_user(
+        user=colleague, pk=ordered.opportunity.customer_id
+    )
 
 
 def test_the_customer_search_finds_names_and_phone_digits(customer, seller):
-    assert list(selectors.customer_search(user=seller, query=customer.last_name)) == [customer]
+    assert list(customers_selectors.customer_search(user=seller, query=customer.last_name)) == [
+        customer
+    ]
     digits = customer.mobile[-6:]
-    assert list(selectors.customer_search(user=seller, query=digits)) == [customer]
-    assert not selectors.customer_search(user=seller, query="introuvable").exists()
+    assert list(customers_selectors.customer_search(user=seller, query=digits)) == [customer]
+    assert not customers_selectors.customer_search(user=seller, query="introuvable").exists()
 
 
 def test_only_a_manager_hands_over_an_open_opportunity(opportunity, manager, seller, pos):

@@ -7,8 +7,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connections
 
-from opportunities import services
-from opportunities.models import Opportunity, OpportunityEvent, Order, OrderEvent
+from opportunities.sales import services
+from opportunities.sales.models import Opportunity, OpportunityEvent, Order, OrderEvent
 from tests.accounts.factories import UserFactory
 from vehicles.models import Vehicle
 

@@ -5,8 +5,8 @@ change restores the old order."""
 import pytest
 from django.core.exceptions import ValidationError
 
-from opportunities import services
-from opportunities.models import Offer, Opportunity, Order, OrderEvent
+from opportunities.sales import services
+from opportunities.sales.models import Offer, Opportunity, Order, OrderEvent
 
 pytestmark = pytest.mark.django_db
 

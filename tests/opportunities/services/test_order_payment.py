@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from opportunities import services
-from opportunities.models import Order, OrderEvent
+from opportunities.sales import services
+from opportunities.sales.models import Order, OrderEvent
 from tests.opportunities.factories import CustomerFactory, ProductFactory
 from tests.opportunities.services.journey import draft_order_on
 

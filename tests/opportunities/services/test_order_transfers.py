@@ -3,8 +3,9 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from opportunities import services
-from opportunities.models import Order
+from opportunities.sales import actions as sales_actions
+from opportunities.sales import services as sales_services
+from opportunities.sales.models import Order
 from tests.accounts.factories import PhysicalSiteFactory, PointOfSaleFactory, UserFactory
 from tests.vehicles.factories import VehicleFactory
 from vehicles.models import OwnershipTransfer, Vehicle
@@ -34,10 +35,10 @@ def foreign_car(other_pos):
 @pytest.fixture
 def waiting_order(opportunity, foreign_car, seller, manager):
     seller.points_of_sale.add(foreign_car.point_of_sale)  # he sees both stocks
-    offer = services.offer_create(opportunity=opportunity, vehicle=foreign_car, by=seller)
-    services.offer_validate(offer=offer, by=seller)
-    order = services.order_create(offer=offer, by=seller)
-    services.order_payment_update(
+    offer = sales_services.offer_create(opportunity=opportunity, vehicle=foreign_car, by=seller)
+    sales_services.offer_validate(offer=offer, by=seller)
+    order = sales_services.order_create(offer=offer, by=seller)
+    sales_services.order_payment_update(
         order=order,
         by=seller,
         balance_method="virement",
@@ -45,7 +46,7 @@ def waiting_order(opportunity, foreign_car, seller, manager):
         deposit_method="",
         deposit_not_online=False,
     )
-    return services.order_submit(order=order, by=seller)
+    return sales_services.order_submit(order=order, by=seller)
 
 
 def test_an_order_on_another_points_vehicle_waits_for_an_automatic_transfer(
@@ -58,7 +59,7 @@ def test_an_order_on_another_points_vehicle_waits_for_an_automatic_transfer(
     assert transfer.source == f"commande:{waiting_order.pk}"
     # The order cannot be validated by the sales manager while the transfer waits.
     assert "validate" not in {
-        a["name"] for a in services.order_actions(waiting_order, other_pos.transfer_manager)
+        a["name"] for a in sales_actions.order_actions(waiting_order, other_pos.transfer_manager)
     }
 
 
@@ -71,7 +72,7 @@ def test_approval_lets_the_order_proceed_to_validation(
     # The salesperson lacks the right: the order now waits for his manager.
     assert order.status == Order.Status.PENDING_VALIDATION
     assert Vehicle.objects.get(pk=foreign_car.pk).point_of_sale == pos
-    services.order_validate(order=order, by=manager)
+    sales_services.order_validate(order=order, by=manager)
     assert Order.objects.get(pk=order.pk).status == Order.Status.ORDERED
 
 
@@ -79,10 +80,10 @@ def test_approval_validates_at_once_an_order_sent_by_a_manager(
     opportunity, foreign_car, manager, other_pos
 ):
     manager.points_of_sale.add(foreign_car.point_of_sale)
-    offer = services.offer_create(opportunity=opportunity, vehicle=foreign_car, by=manager)
-    services.offer_validate(offer=offer, by=manager)
-    order = services.order_create(offer=offer, by=manager)
-    services.order_payment_update(
+    offer = sales_services.offer_create(opportunity=opportunity, vehicle=foreign_car, by=manager)
+    sales_services.offer_validate(offer=offer, by=manager)
+    order = sales_services.order_create(offer=offer, by=manager)
+    sales_services.order_payment_update(
         order=order,
         by=manager,
         balance_method="cheque",
@@ -90,7 +91,7 @@ def test_approval_validates_at_once_an_order_sent_by_a_manager(
         deposit_method="",
         deposit_not_online=False,
     )
-    order = services.order_submit(order=order, by=manager)
+    order = sales_services.order_submit(order=order, by=manager)
     assert order.status == Order.Status.PENDING_TRANSFER
     transfer_approve(
         transfer=OwnershipTransfer.objects.get(vehicle=foreign_car), by=other_pos.transfer_manager
@@ -125,10 +126,10 @@ def test_a_transfer_to_another_point_already_waiting_blocks_the_order(
     third = PointOfSaleFactory(entity=pos.entity)
     transfer_request(vehicle=foreign_car, to_point_of_sale=third, by=seller)
     seller.points_of_sale.add(foreign_car.point_of_sale)
-    offer = services.offer_create(opportunity=opportunity, vehicle=foreign_car, by=seller)
-    services.offer_validate(offer=offer, by=seller)
-    order = services.order_create(offer=offer, by=seller)
-    services.order_payment_update(
+    offer = sales_services.offer_create(opportunity=opportunity, vehicle=foreign_car, by=seller)
+    sales_services.offer_validate(offer=offer, by=seller)
+    order = sales_services.order_create(offer=offer, by=seller)
+    sales_services.order_payment_update(
         order=order,
         by=seller,
         balance_method="cheque",
@@ -137,11 +138,11 @@ def test_a_transfer_to_another_point_already_waiting_blocks_the_order(
         deposit_not_online=False,
     )
     with pytest.raises(ValidationError, match="transfert"):
-        services.order_submit(order=order, by=seller)
+        sales_services.order_submit(order=order, by=seller)
     assert Order.objects.get(pk=order.pk).status == Order.Status.DRAFT
 
 
 def test_an_order_on_its_own_points_vehicle_needs_no_transfer(ready_order, seller):
-    order = services.order_submit(order=ready_order, by=seller)
+    order = sales_services.order_submit(order=ready_order, by=seller)
     assert order.status == Order.Status.PENDING_VALIDATION
     assert not OwnershipTransfer.objects.exists()

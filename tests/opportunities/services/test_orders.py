@@ -9,8 +9,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from openflex.notifications.models import Notification, OutboundEmail
-from opportunities import services
-from opportunities.models import Opportunity, OpportunityEvent, Order, OrderEvent
+from opportunities.sales import actions as sales_actions
+from opportunities.sales import services as sales_services
+from opportunities.sales.models import Opportunity, OpportunityEvent, Order, OrderEvent
 from tests.accounts.factories import UserFactory
 from tests.opportunities.factories import CustomerFactory
 from tests.opportunities.services.journey import draft_order_on, reach
@@ -46,7 +47,7 @@ def test_a_salesperson_without_the_right_sends_the_order_for_validation(
 ):
     """O-5 "en attente de validation": the managers of the point of sale are told."""
     with django_capture_on_commit_callbacks(execute=True):
-        order = services.order_submit(order=ready_order, by=seller)
+        order = sales_services.order_submit(order=ready_order, by=seller)
 
     assert status_of(order) == S.PENDING_VALIDATION
     event = last_event(order)
@@ -68,7 +69,7 @@ def test_a_manager_submitting_his_order_validates_it_at_once(
     order = draft_order_on(vehicle=car, customer=customer, seller=manager)
 
     with django_capture_on_commit_callbacks(execute=True):
-        order = services.order_submit(order=order, by=manager)
+        order = sales_services.order_submit(order=order, by=manager)
 
     assert status_of(order) == S.ORDERED
     assert order.validated_by == manager
@@ -80,14 +81,16 @@ def test_a_manager_of_another_point_of_sale_submitting_does_not_validate(
     ready_order, other_manager
 ):
     """The right counts on the order's point of sale only (ORG-2)."""
-    order = services.order_submit(order=ready_order, by=other_manager)
+    order = sales_services.order_submit(order=ready_order, by=other_manager)
 
     assert status_of(order) == S.PENDING_VALIDATION
 
 
 def test_an_e_signed_order_waits_for_the_signature(ready_order, manager):
     """O-5 "en attente de e-signature", even for a manager."""
-    order = services.order_submit(order=ready_order, by=manager, signature_mode="electronique")
+    order = sales_services.order_submit(
+        order=ready_order, by=manager, signature_mode="electronique"
+    )
 
     assert status_of(order) == S.PENDING_SIGNATURE
     assert Order.objects.get(pk=order.pk).signature_mode == "electronique"
@@ -97,7 +100,7 @@ def test_an_e_signed_order_waits_for_the_signature(ready_order, manager):
 def test_an_order_without_balance_method_cannot_be_submitted(draft_order, seller):
     """O-6: the payment tab must say how the balance is paid."""
     with pytest.raises(ValidationError) as exc:
-        services.order_submit(order=draft_order, by=seller)
+        sales_services.order_submit(order=draft_order, by=seller)
 
     assert "mode de règlement du solde" in " ".join(exc.value.messages)
     assert status_of(draft_order) == S.DRAFT
@@ -106,14 +109,14 @@ def test_an_order_without_balance_method_cannot_be_submitted(draft_order, seller
 
 def test_an_order_is_submitted_once(pending_order, seller):
     with pytest.raises(ValidationError):
-        services.order_submit(order=pending_order, by=seller)
+        sales_services.order_submit(order=pending_order, by=seller)
 
     assert status_of(pending_order) == S.PENDING_VALIDATION
 
 
 def test_an_unknown_signature_mode_is_refused(ready_order, seller):
     with pytest.raises(ValidationError):
-        services.order_submit(order=ready_order, by=seller, signature_mode="fax")
+        sales_services.order_submit(order=ready_order, by=seller, signature_mode="fax")
 
     assert status_of(ready_order) == S.DRAFT
 
@@ -122,10 +125,12 @@ def test_a_draft_order_of_an_abandoned_opportunity_cannot_be_submitted(
     ready_order, manager, seller, django_capture_on_commit_callbacks
 ):
     """O-1: an abandoned opportunity sells nothing; its vehicle must not leave for delivery."""
-    services.opportunity_abandon(opportunity=ready_order.opportunity, by=seller, reason="Parti")
+    sales_services.opportunity_abandon(
+        opportunity=ready_order.opportunity, by=seller, reason="Parti"
+    )
 
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValidationError):
-        services.order_submit(order=ready_order, by=manager)
+        sales_services.order_submit(order=ready_order, by=manager)
 
     assert status_of(ready_order) != S.ORDERED
     assert vehicle_status(ready_order) == "stock_vente"
@@ -140,7 +145,7 @@ def test_a_manager_validates_a_pending_order(
     """O-5: "commandée", the vehicle goes to livraison, the opportunity is won (O-1)."""
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        order = services.order_validate(order=pending_order, by=manager)
+        order = sales_services.order_validate(order=pending_order, by=manager)
 
     order.refresh_from_db()
     assert order.status == S.ORDERED
@@ -165,7 +170,7 @@ def test_a_manager_validates_a_pending_order(
 
 def test_the_vehicle_moves_only_once_the_validation_is_committed(pending_order, manager):
     """STYLE: side effects on commit; nothing has run while the transaction is open."""
-    services.order_validate(order=pending_order, by=manager)
+    sales_services.order_validate(order=pending_order, by=manager)
 
     assert vehicle_status(pending_order) == "stock_vente"
 
@@ -176,7 +181,7 @@ def test_only_a_manager_of_the_point_of_sale_validates(pending_order, who, reque
     events = OrderEvent.objects.filter(order=pending_order).count()
 
     with pytest.raises(PermissionDenied):
-        services.order_validate(order=pending_order, by=user)
+        sales_services.order_validate(order=pending_order, by=user)
 
     assert status_of(pending_order) == S.PENDING_VALIDATION
     assert OrderEvent.objects.filter(order=pending_order).count() == events
@@ -189,7 +194,7 @@ def test_validating_twice_is_refused_clearly_and_changes_nothing(
     events = OrderEvent.objects.filter(order=ordered).count()
 
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValidationError) as exc:
-        services.order_validate(order=ordered, by=manager)
+        sales_services.order_validate(order=ordered, by=manager)
 
     assert exc.value.code == "transition"
     assert "déjà été validée" in exc.value.messages[0]
@@ -200,14 +205,14 @@ def test_validating_twice_is_refused_clearly_and_changes_nothing(
 
 def test_a_draft_cannot_be_validated_by_the_manager(draft_order, manager):
     with pytest.raises(ValidationError):
-        services.order_validate(order=draft_order, by=manager)
+        sales_services.order_validate(order=draft_order, by=manager)
 
     assert status_of(draft_order) == S.DRAFT
 
 
 def test_a_manager_refuses_a_pending_order_with_a_reason(pending_order, manager, seller):
     """O-5 "refusée (the manager refused it, with a reason)"; the salesperson is told."""
-    order = services.order_refuse(order=pending_order, by=manager, reason="Remise trop forte")
+    order = sales_services.order_refuse(order=pending_order, by=manager, reason="Remise trop forte")
 
     order.refresh_from_db()
     assert order.status == S.REFUSED
@@ -226,7 +231,7 @@ def test_a_manager_refuses_a_pending_order_with_a_reason(pending_order, manager,
 
 def test_a_refusal_needs_a_reason(pending_order, manager):
     with pytest.raises(ValidationError):
-        services.order_refuse(order=pending_order, by=manager, reason="  ")
+        sales_services.order_refuse(order=pending_order, by=manager, reason="  ")
 
     assert status_of(pending_order) == S.PENDING_VALIDATION
 
@@ -234,14 +239,16 @@ def test_a_refusal_needs_a_reason(pending_order, manager):
 @pytest.mark.parametrize("who", ["seller", "other_manager"])
 def test_only_a_manager_of_the_point_of_sale_refuses(pending_order, who, request):
     with pytest.raises(PermissionDenied):
-        services.order_refuse(order=pending_order, by=request.getfixturevalue(who), reason="Non")
+        sales_services.order_refuse(
+            order=pending_order, by=request.getfixturevalue(who), reason="Non"
+        )
 
     assert status_of(pending_order) == S.PENDING_VALIDATION
 
 
 def test_a_validated_order_cannot_be_refused(ordered, manager):
     with pytest.raises(ValidationError):
-        services.order_refuse(order=ordered, by=manager, reason="Trop tard")
+        sales_services.order_refuse(order=ordered, by=manager, reason="Trop tard")
 
     assert status_of(ordered) == S.ORDERED
 
@@ -249,8 +256,8 @@ def test_a_validated_order_cannot_be_refused(ordered, manager):
 def test_after_a_refusal_the_offer_may_be_cancelled_and_the_vehicle_ordered_again(
     pending_order, manager, seller, car, pos
 ):
-    services.order_refuse(order=pending_order, by=manager, reason="Non")
-    services.offer_cancel(offer=pending_order.offer, by=seller)
+    sales_services.order_refuse(order=pending_order, by=manager, reason="Non")
+    sales_services.offer_cancel(offer=pending_order.offer, by=seller)
 
     other = draft_order_on(vehicle=car, customer=CustomerFactory(point_of_sale=pos), seller=seller)
 
@@ -261,7 +268,7 @@ def test_after_a_refusal_the_offer_may_be_cancelled_and_the_vehicle_ordered_agai
 
 
 def test_a_draft_is_cancelled_at_once_by_its_salesperson(draft_order, seller):
-    order = services.order_cancel(order=draft_order, by=seller, reason="Erreur de saisie")
+    order = sales_services.order_cancel(order=draft_order, by=seller, reason="Erreur de saisie")
 
     assert status_of(order) == S.CANCELLED
     event = last_event(order)
@@ -280,7 +287,7 @@ def test_a_manager_cancels_a_validated_order_at_once(
     assert opportunity_status(ordered) == Opportunity.Status.WON
 
     with django_capture_on_commit_callbacks(execute=True):
-        order = services.order_cancel(order=ordered, by=manager, reason="Financement refusé")
+        order = sales_services.order_cancel(order=ordered, by=manager, reason="Financement refusé")
 
     assert status_of(order) == S.CANCELLED
     event = OrderEvent.objects.get(order=order, kind="cancel")
@@ -298,7 +305,7 @@ def test_cancelling_a_pending_order_leaves_the_vehicle_in_stock(
     pending_order, manager, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        services.order_cancel(order=pending_order, by=manager, reason="Client parti")
+        sales_services.order_cancel(order=pending_order, by=manager, reason="Client parti")
 
     assert status_of(pending_order) == S.CANCELLED
     assert vehicle_status(pending_order) == "stock_vente"
@@ -310,7 +317,7 @@ def test_a_salesperson_only_requests_the_cancellation_of_a_validated_order(
 ):
     """O-5 "en attente d'annulation (a user cancelled it, a superior must confirm)"."""
     with django_capture_on_commit_callbacks(execute=True):
-        order = services.order_cancel(order=ordered, by=seller, reason="Le client renonce")
+        order = sales_services.order_cancel(order=ordered, by=seller, reason="Le client renonce")
 
     order.refresh_from_db()
     assert order.status == S.PENDING_CANCELLATION
@@ -330,23 +337,23 @@ def test_a_salesperson_only_requests_the_cancellation_of_a_validated_order(
 
 
 def test_a_manager_of_another_point_of_sale_only_requests_the_cancellation(ordered, other_manager):
-    order = services.order_cancel(order=ordered, by=other_manager, reason="Doublon")
+    order = sales_services.order_cancel(order=ordered, by=other_manager, reason="Doublon")
 
     assert status_of(order) == S.PENDING_CANCELLATION
 
 
 def test_a_cancellation_is_requested_once(ordered, seller):
-    services.order_cancel(order=ordered, by=seller, reason="Le client renonce")
+    sales_services.order_cancel(order=ordered, by=seller, reason="Le client renonce")
 
     with pytest.raises(ValidationError):
-        services.order_cancel(order=ordered, by=seller, reason="Encore")
+        sales_services.order_cancel(order=ordered, by=seller, reason="Encore")
 
     assert status_of(ordered) == S.PENDING_CANCELLATION
 
 
 def test_a_cancellation_needs_a_reason(ordered, manager):
     with pytest.raises(ValidationError):
-        services.order_cancel(order=ordered, by=manager, reason="")
+        sales_services.order_cancel(order=ordered, by=manager, reason="")
 
     assert status_of(ordered) == S.ORDERED
 
@@ -354,10 +361,10 @@ def test_a_cancellation_needs_a_reason(ordered, manager):
 def test_the_manager_confirms_a_cancellation_request(
     ordered, seller, manager, django_capture_on_commit_callbacks
 ):
-    services.order_cancel(order=ordered, by=seller, reason="Le client renonce")
+    sales_services.order_cancel(order=ordered, by=seller, reason="Le client renonce")
 
     with django_capture_on_commit_callbacks(execute=True):
-        order = services.order_cancellation_confirm(order=ordered, by=manager)
+        order = sales_services.order_cancellation_confirm(order=ordered, by=manager)
 
     assert status_of(order) == S.CANCELLED
     event = OrderEvent.objects.get(order=order, kind="cancel")
@@ -373,9 +380,11 @@ def test_the_manager_confirms_a_cancellation_request(
 
 def test_the_manager_rejects_a_cancellation_request(ordered, seller, manager):
     """The order goes back to the status it had."""
-    services.order_cancel(order=ordered, by=seller, reason="Le client renonce")
+    sales_services.order_cancel(order=ordered, by=seller, reason="Le client renonce")
 
-    order = services.order_cancellation_reject(order=ordered, by=manager, reason="Acompte versé")
+    order = sales_services.order_cancellation_reject(
+        order=ordered, by=manager, reason="Acompte versé"
+    )
 
     order.refresh_from_db()
     assert (order.status, order.status_before) == (S.ORDERED, "")
@@ -392,31 +401,31 @@ def test_the_manager_rejects_a_cancellation_request(ordered, seller, manager):
 def test_a_rejected_request_on_a_pending_order_goes_back_to_validation(
     pending_order, seller, manager
 ):
-    services.order_cancel(order=pending_order, by=seller, reason="Le client hésite")
+    sales_services.order_cancel(order=pending_order, by=seller, reason="Le client hésite")
 
-    services.order_cancellation_reject(order=pending_order, by=manager, reason="Non")
+    sales_services.order_cancellation_reject(order=pending_order, by=manager, reason="Non")
 
     assert status_of(pending_order) == S.PENDING_VALIDATION
 
 
 @pytest.mark.parametrize("who", ["seller", "other_manager"])
 def test_only_a_manager_of_the_point_of_sale_confirms_or_rejects(ordered, seller, who, request):
-    services.order_cancel(order=ordered, by=seller, reason="Le client renonce")
+    sales_services.order_cancel(order=ordered, by=seller, reason="Le client renonce")
     user = request.getfixturevalue(who)
 
     with pytest.raises(PermissionDenied):
-        services.order_cancellation_confirm(order=ordered, by=user)
+        sales_services.order_cancellation_confirm(order=ordered, by=user)
     with pytest.raises(PermissionDenied):
-        services.order_cancellation_reject(order=ordered, by=user, reason="Non")
+        sales_services.order_cancellation_reject(order=ordered, by=user, reason="Non")
 
     assert status_of(ordered) == S.PENDING_CANCELLATION
 
 
 def test_no_confirmation_without_a_request(ordered, manager):
     with pytest.raises(ValidationError):
-        services.order_cancellation_confirm(order=ordered, by=manager)
+        sales_services.order_cancellation_confirm(order=ordered, by=manager)
     with pytest.raises(ValidationError):
-        services.order_cancellation_reject(order=ordered, by=manager, reason="Non")
+        sales_services.order_cancellation_reject(order=ordered, by=manager, reason="Non")
 
     assert status_of(ordered) == S.ORDERED
 
@@ -428,7 +437,7 @@ def test_no_confirmation_without_a_request(ordered, manager):
 def test_the_manager_or_the_secretary_prepares_the_delivery(ordered, who, request):
     user = request.getfixturevalue(who)
 
-    order = services.order_prepare(order=ordered, by=user)
+    order = sales_services.order_prepare(order=ordered, by=user)
 
     assert status_of(order) == S.TO_DELIVER
     event = last_event(order)
@@ -443,14 +452,14 @@ def test_the_manager_or_the_secretary_prepares_the_delivery(ordered, who, reques
 @pytest.mark.parametrize("who", ["seller", "other_manager"])
 def test_others_cannot_prepare_the_delivery(ordered, who, request):
     with pytest.raises(PermissionDenied):
-        services.order_prepare(order=ordered, by=request.getfixturevalue(who))
+        sales_services.order_prepare(order=ordered, by=request.getfixturevalue(who))
 
     assert status_of(ordered) == S.ORDERED
 
 
 def test_a_pending_order_cannot_be_prepared(pending_order, manager):
     with pytest.raises(ValidationError):
-        services.order_prepare(order=pending_order, by=manager)
+        sales_services.order_prepare(order=pending_order, by=manager)
 
     assert status_of(pending_order) == S.PENDING_VALIDATION
 
@@ -460,7 +469,7 @@ def test_the_salesperson_declares_the_delivery_and_the_vehicle_leaves(
 ):
     """O-5 "livrée": the vehicle goes to the lifeline status sortie."""
     with django_capture_on_commit_callbacks(execute=True):
-        order = services.order_deliver(order=to_deliver, by=seller)
+        order = sales_services.order_deliver(order=to_deliver, by=seller)
 
     order.refresh_from_db()
     assert order.status == S.DELIVERED
@@ -475,14 +484,14 @@ def test_another_salesperson_cannot_declare_the_delivery(to_deliver, pos):
     colleague = UserFactory(group_type="vendeur", points_of_sale=[pos])
 
     with pytest.raises(PermissionDenied):
-        services.order_deliver(order=to_deliver, by=colleague)
+        sales_services.order_deliver(order=to_deliver, by=colleague)
 
     assert status_of(to_deliver) == S.TO_DELIVER
 
 
 def test_a_delivery_cannot_be_in_the_future(to_deliver, manager):
     with pytest.raises(ValidationError):
-        services.order_deliver(
+        sales_services.order_deliver(
             order=to_deliver, by=manager, delivered_at=timezone.now() + timedelta(days=1)
         )
 
@@ -492,16 +501,16 @@ def test_a_delivery_cannot_be_in_the_future(to_deliver, manager):
 
 def test_an_order_not_prepared_cannot_be_delivered(ordered, manager):
     with pytest.raises(ValidationError):
-        services.order_deliver(order=ordered, by=manager)
+        sales_services.order_deliver(order=ordered, by=manager)
 
     assert status_of(ordered) == S.ORDERED
 
 
 def test_a_delivered_order_can_no_longer_be_cancelled(to_deliver, manager, seller):
-    services.order_deliver(order=to_deliver, by=seller)
+    sales_services.order_deliver(order=to_deliver, by=seller)
 
     with pytest.raises(ValidationError):
-        services.order_cancel(order=to_deliver, by=manager, reason="Trop tard")
+        sales_services.order_cancel(order=to_deliver, by=manager, reason="Trop tard")
 
     assert status_of(to_deliver) == S.DELIVERED
 
@@ -510,7 +519,7 @@ def test_cancelling_an_order_to_deliver_puts_the_vehicle_back(
     to_deliver, manager, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        services.order_cancel(order=to_deliver, by=manager, reason="Client défaillant")
+        sales_services.order_cancel(order=to_deliver, by=manager, reason="Client défaillant")
 
     assert status_of(to_deliver) == S.CANCELLED
     assert vehicle_status(to_deliver) == "stock_vente"
@@ -524,30 +533,30 @@ def test_cancelling_an_order_to_deliver_puts_the_vehicle_back(
 def vn_order(site, customer, seller, manager):
     car = VehicleFactory(physical_site=site, parc=Parc.VN, status="stock_vente")
     order = draft_order_on(vehicle=car, customer=customer, seller=seller)
-    services.order_submit(order=order, by=manager)
+    sales_services.order_submit(order=order, by=manager)
     return Order.objects.get(pk=order.pk)
 
 
 def test_a_validated_vn_order_is_ordered_from_the_factory_once(vn_order, seller):
-    order = services.order_factory_ordered(order=vn_order, by=seller)
+    order = sales_services.order_factory_ordered(order=vn_order, by=seller)
 
     assert Order.objects.get(pk=order.pk).factory_ordered_at is not None
     assert OrderEvent.objects.filter(order=order, kind="factory", by=seller).count() == 1
     with pytest.raises(ValidationError):
-        services.order_factory_ordered(order=vn_order, by=seller)
+        sales_services.order_factory_ordered(order=vn_order, by=seller)
     assert OrderEvent.objects.filter(order=order, kind="factory").count() == 1
 
 
 def test_the_factory_order_needs_the_vn_right(vn_order, secretary):
     with pytest.raises(PermissionDenied):
-        services.order_factory_ordered(order=vn_order, by=secretary)
+        sales_services.order_factory_ordered(order=vn_order, by=secretary)
 
     assert Order.objects.get(pk=vn_order.pk).factory_ordered_at is None
 
 
 def test_a_vo_order_is_not_ordered_from_the_factory(ordered, seller):
     with pytest.raises(ValidationError):
-        services.order_factory_ordered(order=ordered, by=seller)
+        sales_services.order_factory_ordered(order=ordered, by=seller)
 
 
 # --- Every transition refused from the statuses it does not start from ---------------
@@ -569,7 +578,7 @@ ALLOWED_FROM = {
 
 def call(name: str, order: Order, by):
     if name == "payment":
-        return services.order_payment_update(
+        return sales_services.order_payment_update(
             order=order,
             by=by,
             balance_method="virement",
@@ -578,25 +587,25 @@ def call(name: str, order: Order, by):
             deposit_not_online=False,
         )
     if name == "submit":
-        return services.order_submit(order=order, by=by)
+        return sales_services.order_submit(order=order, by=by)
     if name == "validate":
-        return services.order_validate(order=order, by=by)
+        return sales_services.order_validate(order=order, by=by)
     if name == "refuse":
-        return services.order_refuse(order=order, by=by, reason="Non")
+        return sales_services.order_refuse(order=order, by=by, reason="Non")
     if name == "cancel":
-        return services.order_cancel(order=order, by=by, reason="Non")
+        return sales_services.order_cancel(order=order, by=by, reason="Non")
     if name == "confirm":
-        return services.order_cancellation_confirm(order=order, by=by)
+        return sales_services.order_cancellation_confirm(order=order, by=by)
     if name == "reject":
-        return services.order_cancellation_reject(order=order, by=by, reason="Non")
+        return sales_services.order_cancellation_reject(order=order, by=by, reason="Non")
     if name == "prepare":
-        return services.order_prepare(order=order, by=by)
+        return sales_services.order_prepare(order=order, by=by)
     if name == "deliver":
-        return services.order_deliver(order=order, by=by)
+        return sales_services.order_deliver(order=order, by=by)
     if name == "modify":
-        return services.order_modify(order=order, by=by)
+        return sales_services.order_modify(order=order, by=by)
     if name == "withdraw":
-        return services.order_modification_withdraw(order=order, by=by)
+        return sales_services.order_modification_withdraw(order=order, by=by)
     raise AssertionError(name)
 
 
@@ -634,10 +643,10 @@ def test_a_transition_from_a_status_it_does_not_start_from_is_a_clear_refusal(
 
 def test_a_salesperson_cancelling_an_order_being_modified_gets_a_clear_refusal(ordered, seller):
     """An order "en cours de modification" may not be cancelled by request: a clear refusal."""
-    services.order_modify(order=ordered, by=seller)
+    sales_services.order_modify(order=ordered, by=seller)
 
     with pytest.raises(ValidationError):
-        services.order_cancel(order=ordered, by=seller, reason="Non")
+        sales_services.order_cancel(order=ordered, by=seller, reason="Non")
 
     assert status_of(ordered) == S.MODIFYING
 
@@ -651,25 +660,25 @@ def names(actions) -> set[str]:
 
 def test_the_buttons_of_a_pending_order(pending_order, manager, seller, other_manager):
     assert {"validate", "refuse", "cancel", "modify"} <= names(
-        services.order_actions(pending_order, manager)
+        sales_actions.order_actions(pending_order, manager)
     )
-    assert "validate" not in names(services.order_actions(pending_order, seller))
-    assert "validate" not in names(services.order_actions(pending_order, other_manager))
+    assert "validate" not in names(sales_actions.order_actions(pending_order, seller))
+    assert "validate" not in names(sales_actions.order_actions(pending_order, other_manager))
 
 
 def test_the_buttons_of_a_validated_order(ordered, manager, seller, secretary):
-    by_seller = {a["name"]: a for a in services.order_actions(ordered, seller)}
+    by_seller = {a["name"]: a for a in sales_actions.order_actions(ordered, seller)}
     assert by_seller["cancel"]["label"] == "Demander l'annulation"
     assert "prepare" not in by_seller
-    by_manager = {a["name"]: a for a in services.order_actions(ordered, manager)}
+    by_manager = {a["name"]: a for a in sales_actions.order_actions(ordered, manager)}
     assert by_manager["cancel"]["label"] == "Annuler la commande"
     assert "prepare" in by_manager
-    assert "prepare" in names(services.order_actions(ordered, secretary))
+    assert "prepare" in names(sales_actions.order_actions(ordered, secretary))
 
 
 def test_the_buttons_of_a_draft_and_of_a_delivered_order(ready_order, to_deliver, seller):
-    assert {"submit", "cancel", "modify"} <= names(services.order_actions(ready_order, seller))
-    assert "deliver" in names(services.order_actions(to_deliver, seller))
-    services.order_deliver(order=to_deliver, by=seller)
+    assert {"submit", "cancel", "modify"} <= names(sales_actions.order_actions(ready_order, seller))
+    assert "deliver" in names(sales_actions.order_actions(to_deliver, seller))
+    sales_services.order_deliver(order=to_deliver, by=seller)
     delivered = Order.objects.select_related("opportunity", "vehicle").get(pk=to_deliver.pk)
-    assert names(services.order_actions(delivered, seller)) == set()
+    assert names(sales_actions.order_actions(delivered, seller)) == set()

@@ -7,14 +7,9 @@ import pytest
 from django.utils import timezone
 
 from openflex.notifications.models import Notification
-from opportunities import services
-from opportunities.models import (
-    Offer,
-    Opportunity,
-    OpportunityEvent,
-    Order,
-    SalesSettings,
-)
+from opportunities.sales import services as sales_services
+from opportunities.sales.models import Offer, Opportunity, OpportunityEvent, Order, SalesSettings
+from opportunities.sales.services import core as sales_core
 from tests.opportunities.factories import CompanyFactory, CustomerFactory
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +24,7 @@ def idle_since(opportunity, days: float) -> Opportunity:
 
 
 def new_opportunity(pos, seller, customer=None):
-    return services.opportunity_create(
+    return sales_services.opportunity_create(
         customer=customer or CustomerFactory(point_of_sale=pos),
         salesperson=seller,
         point_of_sale=pos,
@@ -49,9 +44,9 @@ def test_only_open_opportunities_inactive_for_the_delay_are_abandoned(offer, pos
     old = idle_since(offer.opportunity, 184)
     recent = idle_since(new_opportunity(pos, seller), 182)
     won = idle_since(new_opportunity(pos, seller), 400)
-    services._opportunity_win(opportunity=won, by=seller, message="Commande validée")
+    sales_core.opportunity_win(opportunity=won, by=seller, message="Commande validée")
 
-    assert services.opportunities_cancel_inactive() == 1
+    assert sales_services.opportunities_cancel_inactive() == 1
 
     old.refresh_from_db()
     assert (old.status, old.close_reason) == (OS.ABANDONED, "Aucune activité depuis 183 jours")
@@ -66,10 +61,10 @@ def test_only_open_opportunities_inactive_for_the_delay_are_abandoned(offer, pos
 
 def test_a_second_run_does_nothing(opportunity):
     idle_since(opportunity, 200)
-    assert services.opportunities_cancel_inactive() == 1
+    assert sales_services.opportunities_cancel_inactive() == 1
     events = OpportunityEvent.objects.count()
 
-    assert services.opportunities_cancel_inactive() == 0
+    assert sales_services.opportunities_cancel_inactive() == 0
 
     assert OpportunityEvent.objects.count() == events
 
@@ -78,23 +73,23 @@ def test_the_configured_delay_is_used(opportunity):
     SalesSettings.objects.update_or_create(pk=1, defaults={"inactivity_cancel_days": 30})
     idle_since(opportunity, 31)
 
-    assert services.opportunities_cancel_inactive() == 1
+    assert sales_services.opportunities_cancel_inactive() == 1
     assert status(opportunity) == OS.ABANDONED
 
 
 def test_an_opportunity_with_a_live_order_is_left_alone(ready_order, seller):
-    services.order_submit(order=ready_order, by=seller)
+    sales_services.order_submit(order=ready_order, by=seller)
     idle_since(ready_order.opportunity, 400)
 
-    assert services.opportunities_cancel_inactive() == 0
+    assert sales_services.opportunities_cancel_inactive() == 0
     assert status(ready_order.opportunity) == OS.OPEN
 
 
 def test_an_opportunity_with_an_order_being_modified_is_left_alone(ordered, seller):
-    services.order_modify(order=ordered, by=seller)
+    sales_services.order_modify(order=ordered, by=seller)
     idle_since(ordered.opportunity, 400)
 
-    assert services.opportunities_cancel_inactive() == 0
+    assert sales_services.opportunities_cancel_inactive() == 0
     assert status(ordered.opportunity) == OS.OPEN
     assert Order.objects.get(pk=ordered.pk).status == Order.Status.MODIFYING
 
@@ -103,7 +98,7 @@ def test_many_inactive_opportunities_are_abandoned_in_one_run(pos, seller):
     for _ in range(5):
         idle_since(new_opportunity(pos, seller), 190)
 
-    assert services.opportunities_cancel_inactive() == 5
+    assert sales_services.opportunities_cancel_inactive() == 5
     assert not Opportunity.objects.filter(status=OS.OPEN).exists()
 
 
@@ -117,7 +112,7 @@ def test_the_salesperson_is_alerted_once_of_a_neglected_opportunity(
     idle_since(opportunity, 31)
     fresh = idle_since(new_opportunity(pos, seller), 29)
 
-    assert services.opportunities_neglect_scan() == 1
+    assert sales_services.opportunities_neglect_scan() == 1
 
     alert = Notification.objects.get(kind="opportunity_neglected")
     assert alert.recipient == seller
@@ -133,7 +128,7 @@ def test_the_salesperson_is_alerted_once_of_a_neglected_opportunity(
         opportunity=fresh, kind=OpportunityEvent.Kind.ALERT
     ).exists()
 
-    assert services.opportunities_neglect_scan() == 0
+    assert sales_services.opportunities_neglect_scan() == 0
     assert Notification.objects.filter(kind="opportunity_neglected").count() == 1
 
 
@@ -141,21 +136,21 @@ def test_a_company_is_named_in_the_alert(pos, seller):
     company = CompanyFactory(point_of_sale=pos)
     idle_since(new_opportunity(pos, seller, company), 60)
 
-    services.opportunities_neglect_scan()
+    sales_services.opportunities_neglect_scan()
 
     assert company.company_name.upper() in Notification.objects.get().title
 
 
 def test_closed_opportunities_are_not_neglected(opportunity, seller):
     idle_since(opportunity, 60)
-    services.opportunity_abandon(opportunity=opportunity, by=seller, reason="Parti")
+    sales_services.opportunity_abandon(opportunity=opportunity, by=seller, reason="Parti")
 
-    assert services.opportunities_neglect_scan() == 0
+    assert sales_services.opportunities_neglect_scan() == 0
     assert not Notification.objects.filter(kind="opportunity_neglected").exists()
 
 
 def test_the_neglect_flag_of_the_list(opportunity, pos, seller):
-    from opportunities import selectors
+    from opportunities.sales import selectors
 
     idle_since(opportunity, 31)
     fresh = new_opportunity(pos, seller)

@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from opportunities import pricing, services
-from opportunities.models import Offer, OfferLine
+from opportunities.sales import pricing, services
+from opportunities.sales.models import Offer, OfferLine
 from tests.opportunities.factories import PackElementFactory, PackFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from opportunities import tradeins
+from opportunities.tradeins import services as tradeins
 from tests.accounts.factories import UserFactory
 
 

@@ -9,8 +9,9 @@ from django.urls import reverse
 from openflex.accounts.selectors import user_group_types
 from openflex.home.tiles import tile_get, tiles_for_user
 from openflex.notifications.models import Notification, OutboundEmail
-from opportunities import tradeins
-from opportunities.models import TradeIn, ValidatorFilter
+from opportunities.tradeins import selectors as tradeins_selectors
+from opportunities.tradeins import services as tradeins_services
+from opportunities.tradeins.models import TradeIn, ValidatorFilter
 from tests.accounts.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +37,7 @@ def _request(pos, capture, **overrides):
     }
     data.update(overrides)
     with capture(execute=True):
-        return tradeins.tradein_request_from_campaign(**data)
+        return tradeins_services.tradein_request_from_campaign(**data)
 
 
 @pytest.fixture(params=["postgresql", "python"])
@@ -44,7 +45,7 @@ def routing(request, monkeypatch):
     """The routing both ways: PostgreSQL's JSON containment, and the Python path that the
     SQLite database of `make run` takes."""
     if request.param == "python":
-        monkeypatch.setattr(tradeins, "_json_contains_supported", lambda: False)
+        monkeypatch.setattr(tradeins_selectors, "_json_contains_supported", lambda: False)
     return request.param
 
 
@@ -87,7 +88,7 @@ def test_brand_and_creation_method_filters(routing, pos, django_capture_on_commi
     assert not _notified(requesters) and not _notified(renault)
     requester = UserFactory(group_type="vendeur", points_of_sale=[pos])
     with django_capture_on_commit_callbacks(execute=True):
-        tradeins.tradein_request_create(
+        tradeins_services.tradein_request_create(
             by=requester, point_of_sale=pos, brand="Renault", model="Clio", mileage=1
         )
     assert _notified(requesters) and _notified(renault)
@@ -112,7 +113,7 @@ def test_routing_is_one_query_whatever_the_number_of_validators(
         _validator(pos, **({"brands": ["PEUGEOT"]} if i % 2 else {}))
     trade_in = _request(pos, django_capture_on_commit_callbacks)
     with django_assert_num_queries(1):
-        users = list(tradeins.tradein_validators_for(trade_in))
+        users = list(tradeins_selectors.tradein_validators_for(trade_in))
     assert len(users) == 6
 
 
@@ -153,7 +154,7 @@ def test_tile_count_equals_list_count_and_is_one_query(
     _request(pos, django_capture_on_commit_callbacks, destination="professionnel")
     _request(pos, django_capture_on_commit_callbacks, brand="Audi")
     refused = _request(pos, django_capture_on_commit_callbacks)
-    tradeins.tradein_refuse(trade_in=refused, by=validator, reason="Non")
+    tradeins_services.tradein_refuse(trade_in=refused, by=validator, reason="Non")
     tile = tile_get("tradeins-to-validate")
     user_group_types(validator)  # cached once per request by the home page
     with django_assert_num_queries(1):
@@ -228,6 +229,6 @@ def test_the_tile_counts_the_same_both_ways(pos, monkeypatch, django_capture_on_
     _request(pos, django_capture_on_commit_callbacks, destination="professionnel")
     _request(pos, django_capture_on_commit_callbacks, destination="particulier")
     _request(pos, django_capture_on_commit_callbacks, destination="professionnel", brand="Renault")
-    in_sql = tradeins.tradein_tile_count(pro)
-    monkeypatch.setattr(tradeins, "_json_contains_supported", lambda: False)
-    assert tradeins.tradein_tile_count(pro) == in_sql == 1
+    in_sql = tradeins_selectors.tradein_tile_count(pro)
+    monkeypatch.setattr(tradeins_selectors, "_json_contains_supported", lambda: False)
+    assert tradeins_selectors.tradein_tile_count(pro) == in_sql == 1

@@ -8,14 +8,11 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from opportunities import services, tradeins
-from opportunities.models import (
-    Offer,
-    Opportunity,
-    OpportunityEvent,
-    SalesSettings,
-    TradeIn,
-)
+from opportunities.sales import services
+from opportunities.sales.models import Offer, Opportunity, OpportunityEvent, SalesSettings
+from opportunities.tradeins import selectors as tradeins_selectors
+from opportunities.tradeins import services as tradeins_services
+from opportunities.tradeins.models import TradeIn
 from tests.accounts.factories import PointOfSaleFactory, UserFactory, admin_user
 from vehicles.models import Parc, StandardStatus, VehicleEvent
 
@@ -45,7 +42,7 @@ def test_someone_who_does_not_see_the_opportunity_cannot_add_a_trade_in(
 ):
     other = UserFactory(group_type="vendeur", points_of_sale=[pos])
     with pytest.raises(PermissionDenied):
-        tradeins.tradein_create(opportunity=opportunity, by=other, **vehicle_data)
+        tradeins_services.tradein_create(opportunity=opportunity, by=other, **vehicle_data)
 
 
 @pytest.mark.parametrize(
@@ -64,19 +61,19 @@ def test_someone_who_does_not_see_the_opportunity_cannot_add_a_trade_in(
 def test_bad_input_changes_nothing(opportunity, seller, vehicle_data, field, value):
     vehicle_data[field] = value
     with pytest.raises(ValidationError) as exc:
-        tradeins.tradein_create(opportunity=opportunity, by=seller, **vehicle_data)
+        tradeins_services.tradein_create(opportunity=opportunity, by=seller, **vehicle_data)
     assert field in exc.value.message_dict
     assert not TradeIn.objects.exists()
 
 
 def test_edit_only_while_to_validate(trade_in, seller, validator, vehicle_data):
     vehicle_data["proposed_value"] = Decimal("10800.00")
-    tradeins.tradein_update(trade_in=trade_in, by=seller, **vehicle_data)
+    tradeins_services.tradein_update(trade_in=trade_in, by=seller, **vehicle_data)
     assert _fresh(trade_in).proposed_value == Decimal("10800.00")
     assert trade_in.events.filter(kind="updated").exists()
-    tradeins.tradein_validate(trade_in=trade_in, by=validator)
+    tradeins_services.tradein_validate(trade_in=trade_in, by=validator)
     with pytest.raises(ValidationError):
-        tradeins.tradein_update(trade_in=trade_in, by=seller, **vehicle_data)
+        tradeins_services.tradein_update(trade_in=trade_in, by=seller, **vehicle_data)
 
 
 # --- Status moves -----------------------------------------------------------------------
@@ -84,7 +81,7 @@ def test_edit_only_while_to_validate(trade_in, seller, validator, vehicle_data):
 
 def test_validate_allowed_for_a_validator(trade_in, validator, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        tradeins.tradein_validate(trade_in=trade_in, by=validator)
+        tradeins_services.tradein_validate(trade_in=trade_in, by=validator)
     fresh = _fresh(trade_in)
     assert fresh.status == TradeIn.Status.VALIDATED
     assert fresh.decided_by == validator and fresh.decided_at
@@ -96,46 +93,46 @@ def test_validate_allowed_for_a_validator(trade_in, validator, django_capture_on
 
 def test_refuse_needs_a_reason(trade_in, validator):
     with pytest.raises(ValidationError) as exc:
-        tradeins.tradein_refuse(trade_in=trade_in, by=validator, reason="  ")
+        tradeins_services.tradein_refuse(trade_in=trade_in, by=validator, reason="  ")
     assert "reason" in exc.value.message_dict
     assert _fresh(trade_in).status == TradeIn.Status.TO_VALIDATE
-    tradeins.tradein_refuse(trade_in=trade_in, by=validator, reason="Cote trop basse")
+    tradeins_services.tradein_refuse(trade_in=trade_in, by=validator, reason="Cote trop basse")
     fresh = _fresh(trade_in)
     assert fresh.status == TradeIn.Status.REFUSED
     assert fresh.decision_reason == "Cote trop basse"
 
 
 def test_auction_then_validate(trade_in, validator):
-    tradeins.tradein_start_auction(trade_in=trade_in, by=validator)
+    tradeins_services.tradein_start_auction(trade_in=trade_in, by=validator)
     assert _fresh(trade_in).status == TradeIn.Status.AUCTION
     with pytest.raises(ValidationError):
-        tradeins.tradein_start_auction(trade_in=trade_in, by=validator)
-    tradeins.tradein_validate(trade_in=trade_in, by=validator)
+        tradeins_services.tradein_start_auction(trade_in=trade_in, by=validator)
+    tradeins_services.tradein_validate(trade_in=trade_in, by=validator)
     assert _fresh(trade_in).status == TradeIn.Status.VALIDATED
 
 
 def test_auction_then_refuse(trade_in, validator):
-    tradeins.tradein_start_auction(trade_in=trade_in, by=validator)
-    tradeins.tradein_refuse(trade_in=trade_in, by=validator, reason="Enchères trop basses")
+    tradeins_services.tradein_start_auction(trade_in=trade_in, by=validator)
+    tradeins_services.tradein_refuse(trade_in=trade_in, by=validator, reason="Enchères trop basses")
     assert _fresh(trade_in).status == TradeIn.Status.REFUSED
 
 
 @pytest.mark.parametrize("service", ["tradein_validate", "tradein_start_auction"])
 def test_final_statuses_do_not_move(trade_in, validator, service):
-    tradeins.tradein_refuse(trade_in=trade_in, by=validator, reason="Non")
+    tradeins_services.tradein_refuse(trade_in=trade_in, by=validator, reason="Non")
     with pytest.raises(ValidationError):
-        getattr(tradeins, service)(trade_in=trade_in, by=validator)
+        getattr(tradeins_services, service)(trade_in=trade_in, by=validator)
     with pytest.raises(ValidationError):
-        tradeins.tradein_refuse(trade_in=trade_in, by=validator, reason="Encore")
+        tradeins_services.tradein_refuse(trade_in=trade_in, by=validator, reason="Encore")
     assert _fresh(trade_in).status == TradeIn.Status.REFUSED
 
 
 @pytest.mark.parametrize(
     "move",
     [
-        lambda t, u: tradeins.tradein_validate(trade_in=t, by=u),
-        lambda t, u: tradeins.tradein_start_auction(trade_in=t, by=u),
-        lambda t, u: tradeins.tradein_refuse(trade_in=t, by=u, reason="Non"),
+        lambda t, u: tradeins_services.tradein_validate(trade_in=t, by=u),
+        lambda t, u: tradeins_services.tradein_start_auction(trade_in=t, by=u),
+        lambda t, u: tradeins_services.tradein_refuse(trade_in=t, by=u, reason="Non"),
     ],
 )
 def test_moves_refused_without_the_right(trade_in, seller, manager, move, pos):
@@ -154,11 +151,11 @@ def test_the_right_alone_or_the_group_type_alone_is_enough(trade_in, pos):
     right_only = UserFactory(
         group_type="directeur", rights=["validate_tradeins"], points_of_sale=[pos]
     )
-    tradeins.tradein_start_auction(trade_in=trade_in, by=right_only)
+    tradeins_services.tradein_start_auction(trade_in=trade_in, by=right_only)
     type_only = UserFactory(group_type="valideur-reprises", points_of_sale=[pos])
-    tradeins.tradein_validate(trade_in=trade_in, by=type_only)
+    tradeins_services.tradein_validate(trade_in=trade_in, by=type_only)
     assert _fresh(trade_in).status == TradeIn.Status.VALIDATED
-    assert tradeins.tradein_actions(trade_in=_fresh(trade_in), user=admin_user()) != []
+    assert tradeins_selectors.tradein_actions(trade_in=_fresh(trade_in), user=admin_user()) != []
 
 
 # --- Trade-in with an order: the offer totals -------------------------------------------
@@ -168,11 +165,11 @@ def test_validated_value_enters_the_offer_in_progress(
     opportunity, offer, seller, validator, vehicle_data
 ):
     vehicle_data["kind"] = "avec_commande"
-    trade_in = tradeins.tradein_create(
+    trade_in = tradeins_services.tradein_create(
         opportunity=opportunity, by=seller, offer=offer, **vehicle_data
     )
     assert Offer.objects.get(pk=offer.pk).trade_in_value == Decimal("0.00")
-    tradeins.tradein_validate(trade_in=trade_in, by=validator)
+    tradeins_services.tradein_validate(trade_in=trade_in, by=validator)
     fresh = Offer.objects.get(pk=offer.pk)
     assert fresh.trade_in_value == Decimal("10500.00")
     totals = services.offer_totals(fresh)
@@ -181,11 +178,11 @@ def test_validated_value_enters_the_offer_in_progress(
 
 def test_a_validated_offer_keeps_its_values(opportunity, offer, seller, validator, vehicle_data):
     vehicle_data["kind"] = "avec_commande"
-    trade_in = tradeins.tradein_create(
+    trade_in = tradeins_services.tradein_create(
         opportunity=opportunity, by=seller, offer=offer, **vehicle_data
     )
     services.offer_validate(offer=offer, by=seller)
-    tradeins.tradein_validate(trade_in=trade_in, by=validator)
+    tradeins_services.tradein_validate(trade_in=trade_in, by=validator)
     assert Offer.objects.get(pk=offer.pk).trade_in_value == Decimal("0.00")
     assert trade_in.events.filter(kind="offer", message__contains="non reportée").exists()
 
@@ -195,7 +192,7 @@ def test_only_an_offer_in_progress_of_the_opportunity_can_carry_it(
 ):
     vehicle_data["kind"] = "avec_commande"
     with pytest.raises(ValidationError) as exc:
-        tradeins.tradein_create(
+        tradeins_services.tradein_create(
             opportunity=opportunity, by=seller, offer=validated_offer, **vehicle_data
         )
     assert "offer" in exc.value.message_dict
@@ -206,13 +203,15 @@ def test_only_an_offer_in_progress_of_the_opportunity_can_carry_it(
 
 def test_validated_trade_in_becomes_a_vo_in_pre_entry_once(trade_in, validator, seller):
     with pytest.raises(ValidationError):
-        tradeins.tradein_stock_vehicle_create(trade_in=trade_in, by=seller)  # not validated
+        tradeins_services.tradein_stock_vehicle_create(
+            trade_in=trade_in, by=seller
+        )  # not validated
     settings = SalesSettings.current()
     settings.stock_entry_days = 21
     settings.save(update_fields=["stock_entry_days"])
-    tradeins.tradein_validate(trade_in=trade_in, by=validator)
-    vehicle = tradeins.tradein_stock_vehicle_create(trade_in=trade_in, by=validator)
-    again = tradeins.tradein_stock_vehicle_create(trade_in=trade_in, by=seller)
+    tradeins_services.tradein_validate(trade_in=trade_in, by=validator)
+    vehicle = tradeins_services.tradein_stock_vehicle_create(trade_in=trade_in, by=validator)
+    again = tradeins_services.tradein_stock_vehicle_create(trade_in=trade_in, by=seller)
     assert again.pk == vehicle.pk
     assert vehicle.parc == Parc.VO and vehicle.status == StandardStatus.PRE_ENTRY
     assert vehicle.vin == "VF3LBHNZ6JS123456" and vehicle.mileage == 62000
@@ -226,10 +225,10 @@ def test_validated_trade_in_becomes_a_vo_in_pre_entry_once(trade_in, validator, 
 
 def test_stock_vo_needs_a_vin(opportunity, seller, validator, vehicle_data, site):
     vehicle_data["vin"] = ""
-    trade_in = tradeins.tradein_create(opportunity=opportunity, by=seller, **vehicle_data)
-    tradeins.tradein_validate(trade_in=trade_in, by=validator)
+    trade_in = tradeins_services.tradein_create(opportunity=opportunity, by=seller, **vehicle_data)
+    tradeins_services.tradein_validate(trade_in=trade_in, by=validator)
     with pytest.raises(ValidationError, match="VIN"):
-        tradeins.tradein_stock_vehicle_create(trade_in=trade_in, by=validator)
+        tradeins_services.tradein_stock_vehicle_create(trade_in=trade_in, by=validator)
     assert _fresh(trade_in).stock_vehicle_id is None
 
 
@@ -238,9 +237,9 @@ def test_stock_vo_needs_a_vin(opportunity, seller, validator, vehicle_data, site
 
 def test_dry_trade_in_completion_wins_the_opportunity(trade_in, validator, seller, opportunity):
     with pytest.raises(ValidationError):
-        tradeins.tradein_complete(trade_in=trade_in, by=seller)  # not validated yet
-    tradeins.tradein_validate(trade_in=trade_in, by=validator)
-    tradeins.tradein_complete(trade_in=trade_in, by=seller)
+        tradeins_services.tradein_complete(trade_in=trade_in, by=seller)  # not validated yet
+    tradeins_services.tradein_validate(trade_in=trade_in, by=validator)
+    tradeins_services.tradein_complete(trade_in=trade_in, by=seller)
     fresh = _fresh(trade_in)
     assert fresh.completed_at is not None
     offer = fresh.offer
@@ -252,20 +251,20 @@ def test_dry_trade_in_completion_wins_the_opportunity(trade_in, validator, selle
     assert fresh.expected_entry_date == timezone.localdate() + timedelta(days=days)
     assert Opportunity.objects.get(pk=opportunity.pk).status == Opportunity.Status.WON
     with pytest.raises(ValidationError):
-        tradeins.tradein_complete(trade_in=trade_in, by=seller)
+        tradeins_services.tradein_complete(trade_in=trade_in, by=seller)
 
 
 def test_completion_refused_to_strangers_and_for_trade_ins_with_an_order(
     opportunity, offer, seller, validator, vehicle_data, pos
 ):
     vehicle_data["kind"] = "avec_commande"
-    trade_in = tradeins.tradein_create(
+    trade_in = tradeins_services.tradein_create(
         opportunity=opportunity, by=seller, offer=offer, **vehicle_data
     )
-    tradeins.tradein_validate(trade_in=trade_in, by=validator)
+    tradeins_services.tradein_validate(trade_in=trade_in, by=validator)
     with pytest.raises(ValidationError):
-        tradeins.tradein_complete(trade_in=trade_in, by=seller)
+        tradeins_services.tradein_complete(trade_in=trade_in, by=seller)
     stranger = UserFactory(group_type="vendeur", points_of_sale=[pos])
     with pytest.raises(PermissionDenied):
-        tradeins.tradein_complete(trade_in=trade_in, by=stranger)
+        tradeins_services.tradein_complete(trade_in=trade_in, by=stranger)
     assert Opportunity.objects.get(pk=opportunity.pk).status == Opportunity.Status.OPEN

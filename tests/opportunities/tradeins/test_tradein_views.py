@@ -9,8 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from pypdf import PdfReader
 
-from opportunities import tradeins
-from opportunities.models import Opportunity, TradeIn
+from opportunities.sales.models import Opportunity
+from opportunities.tradeins import services as tradeins
+from opportunities.tradeins.models import TradeIn
 from tests.accounts.factories import PointOfSaleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -217,7 +218,7 @@ def test_estimate_pdf(client, seller, trade_in):
 
 
 def test_estimate_pdf_of_a_request_without_customer(pos, django_capture_on_commit_callbacks):
-    from opportunities import documents
+    from opportunities.documents import services as documents
 
     trade_in = tradeins.tradein_request_from_campaign(
         point_of_sale=pos, brand="Dacia", model="Sandero", mileage=10

@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from opportunities import services
-from opportunities.models import Offer, OfferLine, Order
+from opportunities.sales import services
+from opportunities.sales.models import Offer, OfferLine, Order
 from tests.accounts.factories import PointOfSaleFactory, UserFactory
 from tests.opportunities.factories import OpportunityFactory
 
@@ -205,7 +205,7 @@ def test_sales_settings_are_for_administrators(admin_client, seller):
         {"neglect_days": "45", "inactivity_cancel_days": "200", "stock_entry_days": "30"},
     )
     assert page.status_code == 302
-    from opportunities.models import SalesSettings
+    from opportunities.sales.models import SalesSettings
 
     assert SalesSettings.current().neglect_days == 45
 
@@ -233,7 +233,7 @@ def test_opportunity_list_sorts_by_last_activity_with_a_stable_order(client, man
 
     from django.utils import timezone
 
-    from opportunities.models import Opportunity
+    from opportunities.sales.models import Opportunity
 
     old, recent = OpportunityFactory.create_batch(2, customer__point_of_sale=pos)
     Opportunity.objects.filter(pk=old.pk).update(

@@ -1,0 +1,72 @@
+"""Reads of customers, scoped to the user's points of sale or own opportunities (O-2)."""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from openflex.accounts.selectors import (
+    points_of_sale_for_user,
+    user_group_types,
+    user_is_platform_admin,
+)
+from opportunities.customers.models import Customer
+
+# Types who see every opportunity of their points of sale; the others see their own.
+MANAGER_TYPES = frozenset({"chef-des-ventes", "directeur", "secretaire"})
+
+
+VALIDATE_ORDERS = "accounts.validate_orders"
+
+
+def user_sees_point_of_sale_opportunities(user) -> bool:
+    return user_is_platform_admin(user) or bool(user_group_types(user) & MANAGER_TYPES)
+
+
+def _pos_ids(user):
+    return points_of_sale_for_user(user).values("pk")
+
+
+def customer_queryset_for_user(user) -> QuerySet[Customer]:
+    qs = Customer.objects.all()
+    if not user_is_platform_admin(user):
+        qs = qs.filter(point_of_sale__in=_pos_ids(user))
+    return qs
+
+
+def customer_get_for_user(*, user, pk: int) -> Customer:
+    customer = (
+        customer_queryset_for_user(user)
+        .select_related("legal_representative", "point_of_sale")
+        .filter(pk=pk)
+        .first()
+    )
+    if customer is None:
+        raise Http404
+    return customer
+
+
+def customer_search(*, user, query: str = "", kind: str = "") -> QuerySet[Customer]:
+    qs = customer_queryset_for_user(user).select_related("point_of_sale")
+    if kind:
+        qs = qs.filter(kind=kind)
+    for term in query.lower().split()[:6]:
+        digits = "".join(c for c in term if c.isdigit())
+        if digits and len(digits) == len(term.replace("+", "").replace(".", "")):
+            term = digits
+        qs = qs.filter(search_text__contains=term)
+    return qs.order_by("last_name", "company_name", "first_name", "pk")
+
+
+def customer_duplicates(*, email: str = "", mobile: str = "", exclude_pk=None):
+    """Customers with the same email (ignoring case) or the same mobile (digits only)."""
+    condition = Q()
+    if email:
+        condition |= Q(email__iexact=email.strip())
+    digits = "".join(c for c in mobile or "" if c.isdigit())
+    if len(digits) >= 6:
+        condition |= Q(mobile=mobile.strip()) | Q(search_text__contains=digits)
+    if not condition:
+        return Customer.objects.none()
+    qs = Customer.objects.filter(condition)
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs.order_by("pk")[:5]

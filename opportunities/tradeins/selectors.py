@@ -1,0 +1,309 @@
+"""Reads of trade-ins: who may decide, what a validator sees, the page's actions (O-8)."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.models import Exists, Func, JSONField, OuterRef, Q, QuerySet
+from django.db.models.functions import Upper
+from django.http import Http404
+from django.utils.translation import gettext as _
+from django_fsm import can_proceed
+
+from openflex.accounts.models import User, UserGroupType
+from openflex.accounts.selectors import (
+    points_of_sale_for_user,
+    user_has_type,
+    user_is_platform_admin,
+)
+from opportunities.sales import pricing, selectors
+from opportunities.sales.models import Offer, Opportunity
+from opportunities.tradeins.models import TradeIn, ValidatorFilter
+
+VALIDATE_TRADEINS = "accounts.validate_tradeins"
+
+
+PENDING = [TradeIn.Status.TO_VALIDATE, TradeIn.Status.AUCTION]
+
+
+MAX_MILEAGE = 1_500_000
+
+
+MAX_VALUE = pricing.MAX_AMOUNT
+
+
+REASON_MAX_LENGTH = 500
+
+
+MAX_PHOTOS = 12
+
+
+MAX_PHOTO_BYTES = 10 * 1024 * 1024
+
+
+# Stored under MEDIA with their own name: anything else (.html, .svg) could be served as a page.
+PHOTO_EXTENSIONS = frozenset({"jpg", "jpeg", "png", "webp", "gif"})
+
+
+EDITABLE_FIELDS = [
+    "kind",
+    "destination",
+    "brand",
+    "model",
+    "version",
+    "energy",
+    "registration",
+    "vin",
+    "mileage",
+    "first_registration",
+    "condition",
+    "estimate",
+    "requested_value",
+    "proposed_value",
+]
+
+
+ZERO = Decimal("0.00")
+
+
+def _refused(message: str) -> ValidationError:
+    return ValidationError(message, code="transition")
+
+
+def _who(user) -> str:
+    return (user.get_full_name() or user.email) if user else _("le système")
+
+
+def _euros(value: Decimal) -> str:
+    text = f"{pricing.cents(value):,.2f}".replace(",", " ").replace(".", ",")
+    return f"{text} €"
+
+
+def user_is_tradein_validator(user) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    # The group types are cached on the user: ask them before the rights (two queries).
+    return user_has_type(user, UserGroupType.TRADEIN_VALIDATOR) or user.has_perm(VALIDATE_TRADEINS)
+
+
+def _validator_pos_ids(user):
+    return points_of_sale_for_user(user).values("pk")
+
+
+def user_can_decide(user, trade_in: TradeIn) -> bool:
+    """A validator of the trade-in's point of sale (a platform administrator: any)."""
+    if not user_is_tradein_validator(user):
+        return False
+    if user_is_platform_admin(user):
+        return True
+    return user.points_of_sale.filter(pk=trade_in.point_of_sale_id).exists()
+
+
+def tradein_queryset_for_user(user) -> QuerySet[TradeIn]:
+    """What the user may see: the trade-ins of the opportunities he sees, the requests he
+    made, and, for validators, every trade-in of their points of sale."""
+    qs = TradeIn.objects.all()
+    if user_is_platform_admin(user):
+        return qs
+    condition = Q(opportunity__in=selectors.opportunity_queryset_for_user(user).values("pk"))
+    condition |= Q(created_by=user)
+    if user_is_tradein_validator(user):
+        condition |= Q(point_of_sale__in=_validator_pos_ids(user))
+    return qs.filter(condition)
+
+
+def tradein_get_for_user(*, user, pk: int) -> TradeIn:
+    trade_in = (
+        tradein_queryset_for_user(user)
+        .select_related(
+            "opportunity__salesperson",
+            "opportunity__customer",
+            "customer",
+            "offer__vehicle",
+            "point_of_sale__entity",
+            "stock_vehicle",
+            "created_by",
+            "decided_by",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if trade_in is None:
+        raise Http404
+    return trade_in
+
+
+def tradeins_of_opportunity(*, opportunity: Opportunity) -> list[TradeIn]:
+    return list(
+        TradeIn.objects.filter(opportunity=opportunity)
+        .select_related("offer", "stock_vehicle")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def validator_filter_values(user) -> dict[str, list[str]]:
+    saved = ValidatorFilter.objects.filter(user=user).first()
+    if saved is None:
+        return {"destinations": [], "brands": [], "methods": [], "saved": False}
+    return {
+        "destinations": list(saved.destinations),
+        "brands": list(saved.brands),
+        "methods": list(saved.methods),
+        "saved": True,
+    }
+
+
+def tradeins_to_validate(*, user, destinations=(), brands=(), methods=()) -> QuerySet[TradeIn]:
+    """The pending trade-ins of the validator's points of sale, filtered (empty = all)."""
+    qs = TradeIn.objects.filter(status__in=PENDING)
+    if not user_is_platform_admin(user):
+        qs = qs.filter(point_of_sale__in=_validator_pos_ids(user))
+    if destinations:
+        qs = qs.filter(destination__in=list(destinations))
+    if brands:
+        qs = qs.annotate(brand_upper=Upper("brand")).filter(
+            brand_upper__in=[b.upper() for b in brands]
+        )
+    if methods:
+        qs = qs.filter(creation_method__in=list(methods))
+    return qs.select_related("point_of_sale", "opportunity__customer", "customer", "created_by")
+
+
+def _as_json_array(expression) -> Func:
+    return Func(expression, function="jsonb_build_array", output_field=JSONField())
+
+
+def _matches_saved_filter_of(user) -> Q:
+    """For a TradeIn queryset: the rows that the user's saved filters let through (no
+    saved filter: all). A subquery, so that the tile stays one query."""
+    saved = ValidatorFilter.objects.filter(user_id=user.pk)
+    matching = saved.filter(
+        Q(destinations=[]) | Q(destinations__contains=_as_json_array(OuterRef("destination"))),
+        Q(brands=[]) | Q(brands__contains=_as_json_array(Upper(OuterRef("brand")))),
+        Q(methods=[]) | Q(methods__contains=_as_json_array(OuterRef("creation_method"))),
+    )
+    return ~Exists(saved) | Exists(matching)
+
+
+def _json_contains_supported() -> bool:
+    # JSON containment (@>) is PostgreSQL's; the SQLite of `make run` takes the Python path.
+    return connection.vendor == "postgresql"
+
+
+def tradein_tile_count(user) -> int:
+    """ "Reprises à valider": the pending requests matching his saved filters (one query
+    on PostgreSQL)."""
+    if not _json_contains_supported():
+        saved = validator_filter_values(user)
+        return tradeins_to_validate(
+            user=user,
+            destinations=saved["destinations"],
+            brands=saved["brands"],
+            methods=saved["methods"],
+        ).count()
+    qs = TradeIn.objects.filter(status__in=PENDING)
+    if not user_is_platform_admin(user):
+        qs = qs.filter(point_of_sale__in=_validator_pos_ids(user))
+    return qs.filter(_matches_saved_filter_of(user)).count()
+
+
+def tradein_brand_choices() -> list[str]:
+    """Brands offered by the filter: those of the pending trade-ins and of the stock."""
+    from vehicles.models import Vehicle
+
+    brands = set(TradeIn.objects.annotate(b=Upper("brand")).values_list("b", flat=True).distinct())
+    brands |= set(Vehicle.objects.annotate(b=Upper("brand")).values_list("b", flat=True).distinct())
+    return sorted(b for b in brands if b)
+
+
+def tradein_validators_for(trade_in: TradeIn) -> QuerySet[User]:
+    """The validators to notify of ``trade_in``, in one query (set-based routing)."""
+    dest = [trade_in.destination]
+    brand = [trade_in.brand.strip().upper()]
+    method = [trade_in.creation_method]
+    validator = (
+        Q(user_permissions__codename="validate_tradeins")
+        | Q(groups__permissions__codename="validate_tradeins")
+        | Q(groups__usergroup__type=UserGroupType.TRADEIN_VALIDATOR)
+    )
+    matches = Q(tradein_filter__isnull=True) | (
+        (Q(tradein_filter__destinations=[]) | Q(tradein_filter__destinations__contains=dest))
+        & (Q(tradein_filter__brands=[]) | Q(tradein_filter__brands__contains=brand))
+        & (Q(tradein_filter__methods=[]) | Q(tradein_filter__methods__contains=method))
+    )
+    ids = (
+        User.objects.filter(is_active=True, points_of_sale=trade_in.point_of_sale_id)
+        .filter(validator)
+        .values("pk")
+    )
+    if not _json_contains_supported():
+        wanted = {"destinations": dest[0], "brands": brand[0], "methods": method[0]}
+        users = User.objects.filter(pk__in=ids).select_related("tradein_filter").order_by("pk")
+        keep = []
+        for user in users:
+            saved = getattr(user, "tradein_filter", None)
+            if saved is None or all(
+                not getattr(saved, name)
+                or value
+                in [str(v).upper() if name == "brands" else v for v in getattr(saved, name)]
+                for name, value in wanted.items()
+            ):
+                keep.append(user.pk)
+        return User.objects.filter(pk__in=keep).order_by("pk")
+    return User.objects.filter(pk__in=ids).filter(matches).order_by("pk")
+
+
+def tradein_actions(*, trade_in: TradeIn, user) -> list[dict]:
+    """The buttons of the trade-in page, from the transitions open to this user."""
+    actions = []
+    if user_can_decide(user, trade_in):
+        if can_proceed(trade_in.validate):
+            actions.append({"action": "valider", "label": _("Valider"), "style": "primary"})
+        if can_proceed(trade_in.start_auction):
+            actions.append({"action": "enchere", "label": _("Mettre en enchère"), "style": ""})
+        if can_proceed(trade_in.refuse):
+            actions.append(
+                {"action": "refuser", "label": _("Refuser"), "style": "danger", "reason": True}
+            )
+    if trade_in.status == TradeIn.Status.VALIDATED and user_can_handle(user, trade_in):
+        opportunity_open = (
+            trade_in.opportunity_id and trade_in.opportunity.status == Opportunity.Status.OPEN
+        )
+        if trade_in.kind == TradeIn.Kind.DRY and opportunity_open and not trade_in.completed_at:
+            actions.append(
+                {"action": "finaliser", "label": _("Finaliser la reprise"), "style": "primary"}
+            )
+        if not trade_in.stock_vehicle_id:
+            actions.append({"action": "stock", "label": _("Créer le VO en stock"), "style": ""})
+    return actions
+
+
+def tradein_open_offers(opportunity: Opportunity) -> QuerySet[Offer]:
+    return opportunity.offers.filter(status=Offer.Status.OPEN).select_related("vehicle")
+
+
+def user_can_edit(user, trade_in: TradeIn) -> bool:
+    if trade_in.status != TradeIn.Status.TO_VALIDATE:
+        return False
+    if user_can_decide(user, trade_in) or trade_in.created_by_id == user.pk:
+        return True
+    if trade_in.opportunity_id:
+        return (
+            selectors.opportunity_queryset_for_user(user)
+            .filter(pk=trade_in.opportunity_id)
+            .exists()
+        )
+    return False
+
+
+def user_can_handle(user, trade_in: TradeIn) -> bool:
+    """Stock entry and completion: a validator, or whoever sees the opportunity."""
+    if user_can_decide(user, trade_in):
+        return True
+    if trade_in.opportunity_id:
+        return (
+            selectors.opportunity_queryset_for_user(user)
+            .filter(pk=trade_in.opportunity_id)
+            .exists()
+        )
+    return trade_in.created_by_id == user.pk
