@@ -14,7 +14,7 @@ from opportunities.sales import services as sales_services
 from opportunities.sales.models import Opportunity, OpportunityEvent, Order, OrderEvent
 from tests.accounts.factories import UserFactory
 from tests.opportunities.factories import CustomerFactory
-from tests.opportunities.services.journey import draft_order_on, reach
+from tests.opportunities.sales.journey import draft_order_on, reach
 from tests.vehicles.factories import VehicleFactory
 from vehicles.models import Parc, Vehicle
 

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from opportunities.sales import services
 from opportunities.sales.models import Order, OrderEvent
 from tests.opportunities.factories import CustomerFactory, ProductFactory
-from tests.opportunities.services.journey import draft_order_on
+from tests.opportunities.sales.journey import draft_order_on
 
 pytestmark = pytest.mark.django_db
 

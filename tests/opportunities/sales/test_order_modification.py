@@ -214,7 +214,7 @@ def test_a_withdrawn_modification_cannot_order_the_vehicle_a_second_time(ordered
 
 def test_another_sale_cannot_take_the_vehicle_of_an_order_being_modified(ordered, seller, pos, car):
     from tests.opportunities.factories import CustomerFactory
-    from tests.opportunities.services.journey import draft_order_on
+    from tests.opportunities.sales.journey import draft_order_on
 
     services.order_modify(order=ordered, by=seller)
 

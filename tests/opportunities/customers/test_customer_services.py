@@ -11,7 +11,7 @@ from opportunities.customers.models import Customer
 from opportunities.sales import services as sales_services
 from opportunities.sales.models import Order, OrderEvent
 from tests.opportunities.factories import CompanyFactory, CustomerFactory
-from tests.opportunities.services.journey import draft_order_on
+from tests.opportunities.sales.journey import draft_order_on
 
 pytestmark = pytest.mark.django_db
 
