@@ -7,7 +7,6 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef
-from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,7 +31,6 @@ from opportunities.financing.selectors import (
 )
 from opportunities.sales.models import Offer, Opportunity, OpportunityEvent
 from opportunities.sales.services import offer_totals, opportunity_event_record
-from vehicles import signals as vehicle_signals
 from vehicles.models import StandardStatus, Vehicle
 from vehicles.services import vehicle_monthly_payment_set
 
@@ -245,8 +243,7 @@ def financing_simulation_delete(*, simulation: FinancingSimulation, by) -> None:
     _sync_vehicle(locked)
 
 
-@receiver(vehicle_signals.status_changed, dispatch_uid="financing_on_sales_stock")
-def _on_status_changed(sender, vehicle, to_status, **kwargs) -> None:
+def financing_follow_vehicle_status(*, vehicle, to_status) -> None:
     """A VD/VO entering the sales stock gets its automatic simulations after commit."""
     if to_status != StandardStatus.SALES_STOCK or vehicle.parc not in FINANCED_PARCS:
         return

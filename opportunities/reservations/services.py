@@ -28,7 +28,6 @@ from datetime import timedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,7 +37,6 @@ from openflex.accounts.selectors import user_has_type, user_is_platform_admin
 from openflex.notifications.services import email_send, notification_create
 from opportunities.reservations.models import Reservation
 from opportunities.sales.models import Offer, Opportunity, OpportunityEvent, Order, SalesSettings
-from vehicles import signals as vehicle_signals
 from vehicles.models import (
     Destination,
     Parc,
@@ -348,9 +346,8 @@ def reservations_end_for_opportunities(*, opportunity_ids, by=None, reason: str 
 # --- The lifeline moves the reservation (V-11) ------------------------------------------
 
 
-@receiver(vehicle_signals.status_changed, dispatch_uid="opportunities.reservation_status")
-def _on_status_changed(sender, vehicle, from_status, to_status, by, **kwargs) -> None:
-    """Sent inside the status change's transaction, with the vehicle row locked."""
+def reservation_follow_vehicle_status(*, vehicle, from_status, to_status, by) -> None:
+    """The lifeline moved the vehicle (inside its transaction, the vehicle row locked)."""
     if vehicle.reservation_kind not in OWN_KINDS or from_status == to_status:
         return
     reservation = reservation_active_for_vehicle(vehicle=vehicle, lock=True)
