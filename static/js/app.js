@@ -18,6 +18,15 @@
     box.appendChild(div);
     hideToasts(box);
   });
+  // Escape closes an open disclosure menu and gives the focus back to its summary.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    document.querySelectorAll("details.usermenu[open], details.dropdown[open]").forEach(function (d) {
+      d.removeAttribute("open");
+      var summary = d.querySelector("summary");
+      if (summary && d.contains(document.activeElement)) summary.focus();
+    });
+  });
   // Close the user menu when clicking elsewhere.
   document.addEventListener("click", function (event) {
     document.querySelectorAll("details.usermenu[open], details.dropdown[open]").forEach(function (d) {

@@ -43,20 +43,30 @@ def test_sales_manager_logs_in_and_sees_the_tiles(page, live_server, demo):
         expect(nav.get_by_role("link", name=label, exact=True)).to_be_visible()
     screenshot(page, "foundation-home")
 
-    page.locator("details.usermenu summary").click()
-    menu = page.locator("details.usermenu [role=menu]")
-    expect(menu.get_by_role("menuitem", name="Mon profil")).to_be_visible()
-    expect(menu.get_by_role("menuitem", name="Notifications")).to_be_visible()
-    expect(menu.get_by_role("menuitem", name="Se déconnecter")).to_be_visible()
-    expect(menu.get_by_role("menuitem", name="Paramètres")).to_have_count(0)
+    # The user menu works with the keyboard alone: Enter opens it, Tab walks its links,
+    # Escape closes it and gives the focus back (a plain disclosure, no role="menu").
+    summary = page.locator("details.usermenu summary")
+    summary.focus()
+    page.keyboard.press("Enter")
+    menu = page.locator("details.usermenu ul")
+    expect(menu.get_by_role("link", name="Mon profil")).to_be_visible()
+    expect(menu.get_by_role("link", name="Notifications")).to_be_visible()
+    expect(menu.get_by_role("button", name="Se déconnecter")).to_be_visible()
+    expect(menu.get_by_role("link", name="Paramètres")).to_have_count(0)
+    page.keyboard.press("Tab")
+    expect(menu.get_by_role("link", name="Mon profil")).to_be_focused()
     screenshot(page, "foundation-usermenu")
+    page.keyboard.press("Escape")
+    expect(menu).to_be_hidden()
+    expect(summary).to_be_focused()
 
-    menu.get_by_role("menuitem", name="Mon profil").click()
+    summary.click()
+    menu.get_by_role("link", name="Mon profil").click()
     expect(page.get_by_role("heading", name="Mon profil")).to_be_visible()
     screenshot(page, "foundation-profile")
 
     page.locator("details.usermenu summary").click()
-    page.get_by_role("menuitem", name="Se déconnecter").click()
+    page.get_by_role("button", name="Se déconnecter").click()
     expect(page.get_by_role("heading", name="Connexion")).to_be_visible()
 
 
@@ -66,7 +76,7 @@ def test_admin_creates_an_account_from_the_settings(page, live_server, demo):
     expect(page.locator('a.tile[data-tile="accounts-pending-activation"]')).to_be_visible()
 
     page.locator("details.usermenu summary").click()
-    page.get_by_role("menuitem", name="Paramètres").click()
+    page.get_by_role("link", name="Paramètres", exact=True).click()
     expect(page.get_by_role("heading", name="Paramètres", exact=True)).to_be_visible()
     screenshot(page, "foundation-settings")
 
