@@ -12,10 +12,10 @@ from openpyxl import Workbook
 from openflex.accounts.models import User
 from openflex.core.benchmarking import raw_sql_ms, time_request
 
-from .columns import RowContext, export_columns, needed_fields
-from .exports import write_stock_xlsx
 from .models import Vehicle
 from .selectors import status_labels
+from .stock.columns import RowContext, export_columns, needed_fields
+from .stock.exports import write_stock_xlsx
 
 RUNS = 20
 
@@ -111,7 +111,8 @@ def _delays(bench, log) -> None:
     """The periodic late-vehicle scan and the tile count (V-9), set-based."""
     from django.test.utils import CaptureQueriesContext
 
-    from . import delays, services
+    from .delays import selectors as delays
+    from .delays import services
     from .models import DelayNotice
 
     manager = User.objects.get(email="gestionnaire-parc@demo.openflex.test")

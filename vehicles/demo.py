@@ -22,7 +22,6 @@ from .models import (
     StatusMaxStay,
     Vehicle,
     VehicleEvent,
-    VehicleStatusChange,
 )
 
 CATALOG = [
@@ -223,24 +222,25 @@ def _seed_showcase(sites, now, log) -> None:
         )
         vehicles.append(vehicle)
     Vehicle.objects.bulk_create(vehicles)
-    changes, events, prices = [], [], []
+    events, prices = [], []
     labels = dict(LifelineStatus.objects.values_list("code", "label"))
     for v in vehicles:
-        changes.append(
-            VehicleStatusChange(
-                vehicle=v, to_status=StandardStatus.PRE_ENTRY, at=v.created_at, by=manager
+        # The history (V-3) holds the lifeline: the creation reaches pré-entrée, each
+        # move the next status.
+        events.append(
+            VehicleEvent(
+                vehicle=v,
+                kind=VehicleEvent.Kind.CREATED,
+                at=v.created_at,
+                by=manager,
+                message="Véhicule créé",
+                to_status=StandardStatus.PRE_ENTRY,
             )
         )
         path = [s for s, _w in STATUS_WEIGHTS]
         steps = path[: path.index(v.status) + 1]
         for i in range(1, len(steps)):
             at = v.status_changed_at - (len(steps) - 1 - i) * timedelta(days=6)
-            changes.append(
-                VehicleStatusChange(
-                    vehicle=v, from_status=steps[i - 1], to_status=steps[i], at=at, by=manager
-                )
-            )
-            # The history (V-3) tells the same story as the lifeline.
             events.append(
                 VehicleEvent(
                     vehicle=v,
@@ -249,17 +249,10 @@ def _seed_showcase(sites, now, log) -> None:
                     by=manager,
                     message=f"Statut : {labels[steps[i - 1]]} → {labels[steps[i]]}",
                     data={"from": steps[i - 1], "to": steps[i], "reason": ""},
+                    from_status=steps[i - 1],
+                    to_status=steps[i],
                 )
             )
-        events.append(
-            VehicleEvent(
-                vehicle=v,
-                kind=VehicleEvent.Kind.CREATED,
-                at=v.created_at,
-                by=manager,
-                message="Véhicule créé",
-            )
-        )
         if v.selling_price:
             prices.append(
                 PriceChange(
@@ -283,7 +276,6 @@ def _seed_showcase(sites, now, log) -> None:
                     data={"field": "selling_price", "old": None, "new": str(v.selling_price)},
                 )
             )
-    VehicleStatusChange.objects.bulk_create(changes)
     VehicleEvent.objects.bulk_create(events)
     PriceChange.objects.bulk_create(prices)
     # A few price updates by a salesperson wait for a manager (V-8).

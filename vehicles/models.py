@@ -316,23 +316,6 @@ class Vehicle(FSMModelMixin, models.Model):
         return code
 
 
-class DelayNotice(models.Model):
-    """The periodic scan notified this vehicle's lateness for this status stay (V-9).
-
-    Kept apart from the vehicle (a narrow table, no index churn on the stock table):
-    a vehicle is "newly late" when it is late and has no notice for its current stay.
-    """
-
-    vehicle = models.OneToOneField(
-        Vehicle, on_delete=models.CASCADE, primary_key=True, related_name="delay_notice"
-    )
-    status_changed_at = models.DateTimeField()
-    notified_at = models.DateTimeField(default=timezone.now)
-
-    def __str__(self) -> str:
-        return f"{self.vehicle_id} @ {self.status_changed_at:%Y-%m-%d}"
-
-
 class VehicleOption(models.Model):
     vehicle = models.ForeignKey(Vehicle, on_delete=models.CASCADE, related_name="options")
     label = models.CharField(_("option"), max_length=160)
@@ -347,26 +330,6 @@ class VehicleOption(models.Model):
 
     def __str__(self) -> str:
         return self.label
-
-
-class VehicleStatusChange(models.Model):
-    """One move along the lifeline: dated, attributed, with its reason (V-2)."""
-
-    vehicle = models.ForeignKey(Vehicle, on_delete=models.CASCADE, related_name="status_changes")
-    from_status = models.CharField(max_length=64, blank=True)
-    to_status = models.CharField(max_length=64)
-    at = models.DateTimeField(default=timezone.now)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    reason = models.CharField(_("motif"), max_length=500, blank=True)
-
-    class Meta:
-        ordering = ["at", "pk"]
-        indexes = [models.Index(fields=["vehicle", "at"], name="status_change_vehicle")]
-
-    def __str__(self) -> str:
-        return f"{self.vehicle_id}: {self.from_status} → {self.to_status}"
 
 
 class PriceOrigin(models.TextChoices):
@@ -463,13 +426,29 @@ class VehicleEvent(models.Model):
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The lifeline's log (V-2): set when the vehicle reaches a status (its creation, a
+    # move), empty on every other line. The reason of a move is data["reason"].
+    from_status = models.CharField(max_length=64, blank=True, default="")
+    to_status = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ["-at", "-pk"]
-        indexes = [models.Index(fields=["vehicle", "-at"], name="vehicle_event_recent")]
+        indexes = [
+            models.Index(fields=["vehicle", "-at"], name="vehicle_event_recent"),
+            # The vehicle's status history, oldest first (the lifeline of the vehicle page).
+            models.Index(
+                fields=["vehicle", "at"],
+                condition=~models.Q(to_status=""),
+                name="vehicle_event_status",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.message
+
+    @property
+    def reason(self) -> str:
+        return (self.data or {}).get("reason", "")
 
 
 class OwnershipTransfer(FSMModelMixin, models.Model):
@@ -591,37 +570,31 @@ class Auction(FSMModelMixin, models.Model):
         pass
 
 
-class SavedSearch(models.Model):
-    """A user's saved stock-list search: filters, sort and columns (V-5)."""
+# The sub-domains' own models, registered in this app (label "vehicles", its migrations).
+from .delays.models import DelayNotice  # noqa: E402
+from .stock.models import SavedSearch, StockListPreference  # noqa: E402
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="vehicle_searches"
-    )
-    name = models.CharField(_("nom"), max_length=80)
-    query = models.CharField(_("recherche"), max_length=2000, blank=True)
-    is_default = models.BooleanField(_("recherche par défaut"), default=False)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["name"]
-        constraints = [
-            models.UniqueConstraint(fields=["user", "name"], name="saved_search_name_unique"),
-            models.UniqueConstraint(
-                fields=["user"], condition=models.Q(is_default=True), name="one_default_search"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class StockListPreference(models.Model):
-    """The columns a user shows in the stock list (V-4)."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="stock_list_preference"
-    )
-    columns = models.JSONField(default=list)
-
-    def __str__(self) -> str:
-        return f"{self.user_id}: {len(self.columns)} colonnes"
+__all__ = [
+    "STANDARD_POSITIONS",
+    "ZERO",
+    "Auction",
+    "DelayNotice",
+    "Destination",
+    "Energy",
+    "Genre",
+    "LifelineStatus",
+    "OwnershipTransfer",
+    "Parc",
+    "PriceChange",
+    "PriceOrigin",
+    "ReservationKind",
+    "SavedSearch",
+    "StandardStatus",
+    "StatusMaxStay",
+    "StockListPreference",
+    "Vehicle",
+    "VehicleEvent",
+    "VehicleOption",
+    "money_validators",
+    "vin_validator",
+]

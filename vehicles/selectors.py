@@ -12,7 +12,6 @@ from .models import (
     PriceChange,
     Vehicle,
     VehicleEvent,
-    VehicleStatusChange,
 )
 
 
@@ -49,8 +48,10 @@ def status_labels() -> dict[str, str]:
     return dict(LifelineStatus.objects.values_list("code", "label"))
 
 
-def vehicle_status_changes(*, vehicle: Vehicle) -> QuerySet[VehicleStatusChange]:
-    return vehicle.status_changes.select_related("by").order_by("at", "pk")
+def vehicle_status_changes(*, vehicle: Vehicle) -> QuerySet[VehicleEvent]:
+    """The vehicle's moves along the lifeline, oldest first: the history lines that
+    reached a status (``to_status``; ``from_status`` and ``reason`` beside it)."""
+    return vehicle.events.exclude(to_status="").select_related("by").order_by("at", "pk")
 
 
 def vehicle_events(*, vehicle: Vehicle) -> QuerySet[VehicleEvent]:

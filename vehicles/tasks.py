@@ -1,19 +1,22 @@
-"""Background work of the stock (X-1). Thin: ids in, services do the work."""
+"""Background work of the stock (X-1). Thin: ids in, services do the work.
+
+The names are explicit: the beat schedule (settings) and queued messages refer to them.
+"""
 
 from celery import shared_task
 
-from . import services
+from .delays import services as delay_services
 
 
-@shared_task
+@shared_task(name="vehicles.tasks.delay_scan_task")
 def delay_scan_task() -> dict:
     """Every 30 minutes (beat): notify fleet managers of newly late vehicles (V-9)."""
-    return services.delay_scan()
+    return delay_services.delay_scan()
 
 
-@shared_task
+@shared_task(name="vehicles.tasks.late_vehicles_send_task")
 def late_vehicles_send_task(sender_id: int, recipient_ids: list[int], query: str) -> int:
     """Email the late-vehicles list (XLSX attached, link back to the list) (V-9)."""
-    from .delay_views import late_list_send
-
-    return late_list_send(sender_id=sender_id, recipient_ids=recipient_ids, query=query)
+    return delay_services.late_list_send(
+        sender_id=sender_id, recipient_ids=recipient_ids, query=query
+    )

@@ -3,7 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from openflex.home.tiles import Tile, register
 
-from . import delays, selectors
+from . import selectors
+from .delays import selectors as delays
 
 register(
     Tile(

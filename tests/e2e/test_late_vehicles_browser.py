@@ -56,5 +56,5 @@ def test_from_the_home_tile_to_manage_status(page, live_server, demo):
 
     vehicle.refresh_from_db()
     assert vehicle.status == "stock_vente"
-    change = vehicle.status_changes.get(to_status="stock_vente")
+    change = vehicle.events.get(to_status="stock_vente")
     assert change.reason == "Préparation terminée, photos faites"

@@ -161,7 +161,7 @@ def test_manage_status_next_status_with_reason(client, manager, late):
     assert response.status_code == 302
     vehicle.refresh_from_db()
     assert vehicle.status == "stock_vente"
-    assert vehicle.status_changes.get(to_status="stock_vente").reason == "Contrôle terminé"
+    assert vehicle.events.get(to_status="stock_vente").reason == "Contrôle terminé"
 
 
 def test_manage_status_snooze(client, manager, late):
@@ -242,3 +242,13 @@ def test_manage_status_never_redirects_outside(client, manager, late, target):
     )
     assert response.status_code == 302
     assert response["Location"] == "/vehicules/retards/"
+
+
+@pytest.mark.parametrize("sort", ["", "late", "-late", "status_since", "number"])
+def test_the_list_without_any_maximum_stay_is_empty_not_an_error(client, manager, site, sort):
+    """No maximum stay configured yet: nothing is late, whatever the sort (was a 500)."""
+    VehicleFactory(status="pre_entree", physical_site=site)
+    client.force_login(manager)
+    response = client.get(f"/vehicules/retards/?sort={sort}")
+    assert response.status_code == 200
+    assert response.context["rows"] == []

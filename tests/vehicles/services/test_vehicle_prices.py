@@ -9,7 +9,6 @@ from django.utils import timezone
 from django_fsm import TransitionNotAllowed
 
 from tests.vehicles.factories import VehicleFactory
-from vehicles.columns import days_since
 from vehicles.models import PriceChange, Vehicle
 from vehicles.services import (
     price_change_refuse,
@@ -17,6 +16,7 @@ from vehicles.services import (
     vehicle_option_add,
     vehicle_prices_update,
 )
+from vehicles.stock.columns import days_since
 
 pytestmark = pytest.mark.django_db
 

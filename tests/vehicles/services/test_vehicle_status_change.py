@@ -5,7 +5,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from tests.vehicles.factories import VehicleFactory
 from vehicles import lifeline, signals
-from vehicles.models import VehicleEvent, VehicleStatusChange
+from vehicles.models import VehicleEvent
+from vehicles.selectors import vehicle_status_changes
 from vehicles.services import lifeline_status_create, vehicle_status_change
 
 pytestmark = pytest.mark.django_db
@@ -22,12 +23,13 @@ def test_forward_move_is_dated_attributed_and_recorded(fleet_manager):
 
     vehicle.refresh_from_db()
     assert vehicle.status == "entree_physique"
-    change = VehicleStatusChange.objects.get(vehicle=vehicle, to_status="entree_physique")
-    assert (change.from_status, change.by, change.reason) == ("pre_entree", fleet_manager, "Arrivé")
-    assert vehicle.status_changed_at == change.at
+    # One line in the history is the move: dated, attributed, with its reason (V-2, V-3).
     event = vehicle.events.get(kind=VehicleEvent.Kind.STATUS)
+    assert (event.from_status, event.to_status) == ("pre_entree", "entree_physique")
+    assert (event.by, event.reason) == (fleet_manager, "Arrivé")
+    assert vehicle.status_changed_at == event.at
     assert "Pré-entrée → Entrée physique" in event.message
-    assert event.by == fleet_manager
+    assert list(vehicle_status_changes(vehicle=vehicle)) == [event]
 
 
 def test_a_standard_status_cannot_be_skipped(fleet_manager):
@@ -74,7 +76,7 @@ def test_a_too_long_reason_changes_nothing(fleet_manager):
         )
     vehicle.refresh_from_db()
     assert vehicle.status == "pre_entree"
-    assert not VehicleStatusChange.objects.filter(vehicle=vehicle).exists()
+    assert not vehicle.events.exists()
 
 
 def test_status_cannot_be_assigned_directly():
@@ -110,7 +112,7 @@ def test_custom_statuses_sit_in_order_between_standard_ones(fleet_manager, statu
     vehicle_status_change(vehicle=vehicle, to="stock_vente", by=fleet_manager)
     vehicle.refresh_from_db()
     assert vehicle.status == "stock_vente"
-    assert list(vehicle.status_changes.values_list("to_status", flat=True)) == [
+    assert [c.to_status for c in vehicle_status_changes(vehicle=vehicle)] == [
         wash.code,
         photos.code,
         "stock_vente",
@@ -123,7 +125,7 @@ def test_a_custom_status_can_be_skipped(fleet_manager, statuses):
     vehicle_status_change(vehicle=vehicle, to="stock_vente", by=fleet_manager)
     vehicle.refresh_from_db()
     assert vehicle.status == "stock_vente"
-    assert custom.code not in vehicle.status_changes.values_list("to_status", flat=True)
+    assert custom.code not in [c.to_status for c in vehicle_status_changes(vehicle=vehicle)]
 
 
 def test_a_destination_specific_status_is_only_on_that_lifeline(statuses):

@@ -16,21 +16,28 @@ CHUNK = 2000
 MONEY_FORMAT = '#,##0.00\\ "€"'
 
 
+# A text starting with one of these is a formula to a spreadsheet (CSV/formula injection).
+FORMULA_STARTS = frozenset("=+-@")
+
+
 def xlsx_value(sheet, value):
     """A value openpyxl accepts and Excel shows as typed.
 
     Text typed in a vehicle's fields may hold control characters (openpyxl refuses
-    them: the export failed with a 500) or start with ``=`` (openpyxl would write a
-    live formula — spreadsheet injection). Both are checked cheaply: most strings are
-    printable and do not start with ``=``.
+    them: the export failed with a 500) or start with ``=``, ``+``, ``-`` or ``@``
+    (openpyxl writes a text starting with ``=`` as a live formula, and a spreadsheet
+    re-reading the cell may evaluate the others — spreadsheet injection): such text is
+    written as a string cell. Both are checked cheaply: most strings are printable and
+    start with none of those characters.
     """
     if not isinstance(value, str) or not value:
         return value
     if not value.isprintable():
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    if value.startswith("="):
+    if value and value[0] in FORMULA_STARTS:
         cell = WriteOnlyCell(sheet, value=value)
         cell.data_type = "s"
+        cell.quotePrefix = True
         return cell
     return value
 
@@ -58,7 +65,11 @@ def write_stock_xlsx(queryset: QuerySet, columns: list[Column], ctx: RowContext,
         values = [column.value(row, ctx) for column in columns]
         for i in text_columns:
             value = values[i]
-            if value.__class__ is str and value and (value[0] == "=" or not value.isprintable()):
+            if (
+                value.__class__ is str
+                and value
+                and (value[0] in FORMULA_STARTS or not value.isprintable())
+            ):
                 values[i] = xlsx_value(sheet, value)
         if money_columns:
             for i in money_columns:

@@ -12,8 +12,8 @@ from openflex.accounts.models import PhysicalSite
 from openflex.accounts.selectors import points_of_sale_for_user
 from openflex.core.forms import PlainModelChoiceIterator
 
+from ..models import Destination, Energy, Genre, LifelineStatus, Parc, ReservationKind
 from .columns import DEFAULT_SORT, SORTS
-from .models import Destination, Energy, Genre, LifelineStatus, Parc, ReservationKind
 
 NO_RESERVATION = "aucune"
 RESERVATION_CHOICES = [(NO_RESERVATION, _("Non réservé"))] + [
@@ -205,31 +205,3 @@ class VehicleFilter(django_filters.FilterSet):
             return 0
         names = set(self.filters) - {"sort"}
         return sum(1 for name in names if any(v for v in self.data.getlist(name)))
-
-
-LATE_SORTS = {
-    "late": ("late_since", "number"),
-    "-late": ("-late_since", "-number"),
-    "status_since": ("status_changed_at", "number"),
-    "-status_since": ("-status_changed_at", "-number"),
-    "number": ("number",),
-    "-number": ("-number",),
-}
-
-
-class LateVehicleFilter(VehicleFilter):
-    """The late-vehicles list (V-9): the stock list's filter machinery, fewer filters.
-
-    ``late`` sorts by the date the vehicle became late: the most overdue first.
-    """
-
-    KEEP = ("q", "parc", "destination", "status", "point_of_sale", "physical_site", "sort")
-    SECTIONS = [(_("Filtres"), ["parc", "destination", "status", "point_of_sale", "physical_site"])]
-
-    sort = SortFilter(label=_("Tri"), sorts=LATE_SORTS, default="late")
-
-    def __init__(self, data=None, *args, **kwargs):
-        super().__init__(data, *args, **kwargs)
-        for name in list(self.filters):
-            if name not in self.KEEP:
-                del self.filters[name]

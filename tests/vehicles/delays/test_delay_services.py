@@ -12,15 +12,15 @@ from django.utils import timezone
 from openflex.notifications.models import Notification, OutboundEmail
 from tests.accounts.factories import PhysicalSiteFactory, UserFactory
 from tests.vehicles.factories import VehicleFactory
-from vehicles import delays
-from vehicles.models import DelayNotice, StatusMaxStay, Vehicle, VehicleStatusChange
-from vehicles.services import (
+from vehicles.delays import selectors as delays
+from vehicles.delays.services import (
     delay_scan,
-    lifeline_status_create,
     vehicle_delay_alerts_set,
     vehicle_delay_next_status,
     vehicle_delay_snooze,
 )
+from vehicles.models import DelayNotice, StatusMaxStay, Vehicle
+from vehicles.services import lifeline_status_create
 
 pytestmark = pytest.mark.django_db
 
@@ -141,7 +141,7 @@ def test_next_status_action_keeps_the_reason_on_the_status_change(statuses, flee
     )
     vehicle.refresh_from_db()
     assert vehicle.status == "stock_vente"
-    change = VehicleStatusChange.objects.get(vehicle=vehicle, to_status="stock_vente")
+    change = vehicle.events.get(to_status="stock_vente")
     assert change.reason == "Garantie enfin saisie"
     assert vehicle.events.filter(kind="status", message__contains="Garantie enfin saisie").exists()
     assert vehicle.pk not in late_numbers()

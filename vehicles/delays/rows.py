@@ -10,8 +10,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from . import delays
-from .exports import xlsx_value
+from ..stock.exports import xlsx_value
+from . import selectors
 
 FIELDS = [
     "number",
@@ -101,7 +101,7 @@ def late_rows(queryset: QuerySet, *, rules, labels: dict[str, str], now=None):
             status_label=labels.get(row["status"], row["status"]),
             status_since=row["status_changed_at"],
             max_days=limits.get((row["status"], row["parc"], row["destination"])),
-            days_late=delays.days_late(row["late_since"], now),
+            days_late=selectors.days_late(row["late_since"], now),
             point_of_sale=row["point_of_sale__name"],
             physical_site=row["physical_site__name"],
             reason=row["delay_reason"],

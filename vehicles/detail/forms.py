@@ -1,10 +1,12 @@
+"""The vehicle page's forms: the record (V-1), status, prices, options, transfer, auction."""
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from openflex.accounts.models import PhysicalSite, PointOfSale
 
-from .models import LifelineStatus, Vehicle, vin_validator
-from .services import IDENTITY_FIELDS, REASON_MAX_LENGTH
+from ..models import Vehicle, vin_validator
+from ..services import IDENTITY_FIELDS, REASON_MAX_LENGTH
 
 MONEY = {"min_value": 0, "max_digits": 12, "decimal_places": 2, "required": False}
 MONEY_ERRORS = {
@@ -113,10 +115,6 @@ class TransferForm(forms.Form):
             )
 
 
-class DecisionForm(forms.Form):
-    reason = forms.CharField(label=_("Motif"), required=False, max_length=REASON_MAX_LENGTH)
-
-
 class AuctionForm(forms.Form):
     starts_at = forms.DateTimeField(
         label=_("Début"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
@@ -143,82 +141,3 @@ class AuctionForm(forms.Form):
 class AuctionCloseForm(forms.Form):
     winning_bid = money_field(_("Enchère gagnante"))
     winner = forms.CharField(label=_("Acquéreur"), max_length=160, required=False)
-
-
-class SavedSearchForm(forms.Form):
-    name = forms.CharField(label=_("Nom de la recherche"), max_length=80)
-    is_default = forms.BooleanField(label=_("Recherche par défaut"), required=False)
-
-
-class LifelineStatusForm(forms.Form):
-    label = forms.CharField(label=_("Libellé"), max_length=80)
-    after = forms.ModelChoiceField(
-        label=_("Après le statut"), queryset=LifelineStatus.objects.exclude(code="sortie")
-    )
-    destination = forms.ChoiceField(
-        label=_("Ligne de vie"),
-        choices=[
-            ("", _("Particulier et Professionnel")),
-            ("particulier", _("Particulier")),
-            ("professionnel", _("Professionnel")),
-        ],
-        required=False,
-    )
-
-
-class DelayManageForm(forms.Form):
-    """ "Gérer le statut" (V-9): the next status or the alert off until a date; a reason."""
-
-    ACTIONS = [("status", _("Passer au statut suivant")), ("snooze", _("Couper l'alerte jusqu'au"))]
-    action = forms.ChoiceField(
-        label=_("Action"), choices=ACTIONS, widget=forms.RadioSelect, initial="status"
-    )
-    to = forms.ChoiceField(label=_("Statut suivant"), required=False)
-    until = forms.DateField(
-        label=_("Couper l'alerte jusqu'au"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-    reason = forms.CharField(
-        label=_("Motif du retard"),
-        required=False,
-        max_length=REASON_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={
-            "max_length": _("Le motif ne peut pas dépasser %(limit_value)d caractères.")
-        },
-    )
-
-    def __init__(self, *args, moves=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["to"].choices = [(m.status.code, m.status.label) for m in moves]
-
-    def clean(self):
-        data = super().clean()
-        from django.utils import timezone
-
-        if data.get("action") == "status" and not data.get("to"):
-            self.add_error("to", _("Choisissez le statut suivant."))
-        if data.get("action") == "snooze":
-            until = data.get("until")
-            if until is None:
-                self.add_error("until", _("Choisissez une date."))
-            elif until <= timezone.localdate():
-                self.add_error("until", _("Choisissez une date future."))
-        return data
-
-
-class LateSendForm(forms.Form):
-    recipients = forms.ModelMultipleChoiceField(
-        label=_("Envoyer à"),
-        queryset=None,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": _("Choisissez au moins un destinataire.")},
-    )
-
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        from .delay_views import colleagues_for
-
-        self.fields["recipients"].queryset = colleagues_for(user)
-        self.fields["recipients"].label_from_instance = lambda u: f"{u.get_full_name()} ({u.email})"

@@ -1,4 +1,5 @@
-"""Status delay alerts (V-9): which vehicles are late, computed as one query.
+"""Status delay alerts (V-9): which vehicles are late, computed as one query; who to send
+the list to.
 
 A vehicle is late when it has stayed in its status longer than the maximum stay set for
 (that status, its parc, its destination), unless its alerts are off or snoozed until a
@@ -16,8 +17,11 @@ from datetime import datetime, timedelta
 from django.db.models import Case, DateTimeField, F, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from . import lifeline
-from .models import StatusMaxStay, Vehicle
+from openflex.accounts.models import User
+from openflex.accounts.selectors import points_of_sale_for_user
+
+from .. import lifeline
+from ..models import StatusMaxStay, Vehicle
 
 
 @dataclass(frozen=True)
@@ -62,7 +66,8 @@ def late_vehicles(queryset: QuerySet[Vehicle], *, rules=None, now=None) -> Query
     rules = delay_rules() if rules is None else rules
     now = now or timezone.now()
     if not rules:
-        return queryset.none()
+        # Nothing is late; the annotation stays so that the list can still sort on it.
+        return queryset.none().annotate(late_since=Value(None, output_field=DateTimeField()))
     late_since = Case(
         *[
             When(_rule_q(rule), then=F("status_changed_at") + Value(timedelta(days=rule.max_days)))
@@ -89,3 +94,14 @@ def max_days_for(rules: list[Rule], vehicle) -> int | None:
         ):
             return rule.max_days
     return None
+
+
+def colleagues_for(user) -> QuerySet[User]:
+    """Active users of the user's points of sale, the user excepted (the list's recipients)."""
+    pos = points_of_sale_for_user(user).values("pk")
+    return (
+        User.objects.filter(is_active=True, points_of_sale__in=pos)
+        .exclude(pk=user.pk)
+        .distinct()
+        .order_by("last_name", "first_name")
+    )

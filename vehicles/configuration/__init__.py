@@ -1,3 +1,6 @@
+"""Paramètres › Véhicules: the section registered here (found by the configuration app),
+its views and forms beside it."""
+
 from django.utils.translation import gettext_lazy as _
 
 from openflex.configuration.sections import Section, register

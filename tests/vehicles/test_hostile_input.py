@@ -8,11 +8,11 @@ from django.utils import timezone
 
 from tests.accounts.factories import PhysicalSiteFactory, PointOfSaleFactory, UserFactory
 from tests.vehicles.factories import VehicleFactory
-from vehicles import delays
+from vehicles.delays import selectors as delays
+from vehicles.delays.services import vehicle_delay_snooze
 from vehicles.models import Auction, StatusMaxStay, Vehicle
 from vehicles.services import (
     transfer_request,
-    vehicle_delay_snooze,
     vehicle_publication_refresh,
     vehicle_status_change,
 )

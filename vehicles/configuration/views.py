@@ -10,9 +10,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from openflex.accounts.permissions import admin_required
 from openflex.core.inputs import parse_id
 
-from . import services
-from .forms import LifelineStatusForm
-from .models import (
+from .. import services
+from ..models import (
     STANDARD_POSITIONS,
     Destination,
     LifelineStatus,
@@ -20,6 +19,7 @@ from .models import (
     StandardStatus,
     StatusMaxStay,
 )
+from .forms import LifelineStatusForm
 
 MAX_DAYS = 3650
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from openflex.core.templatetags.openflex import format_money
 
-from .models import Destination, Energy, Genre, Parc, ReservationKind
+from ..models import Destination, Energy, Genre, Parc, ReservationKind
 
 
 @dataclass(frozen=True)

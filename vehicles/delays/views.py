@@ -1,9 +1,5 @@
 """Late vehicles (V-9): the tile's list, its PDF, its emailing, and "Gérer le statut"."""
 
-import uuid
-from pathlib import Path
-
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -17,31 +13,17 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from openflex.accounts.models import User
 from openflex.accounts.permissions import right_required
-from openflex.accounts.selectors import points_of_sale_for_user
-from openflex.notifications.services import email_send
 
-from . import delays, late, lifeline, selectors, services
-from .filters import LateVehicleFilter
+from .. import lifeline
+from .. import selectors as vehicle_selectors
+from ..tasks import late_vehicles_send_task
+from . import selectors, services
+from .filters import late_filter
 from .forms import DelayManageForm, LateSendForm
+from .rows import late_rows
 
 CONFIGURE = "accounts.change_vehicle_configuration"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _late_filter(user, params: QueryDict):
-    rules = delays.delay_rules()
-    labels = selectors.status_labels()
-    before_delivery = set(lifeline.before_delivery_status_codes())
-    choices = [
-        (code, label)
-        for code, label, active in selectors.lifeline_statuses()
-        if active and code in before_delivery
-    ]
-    queryset = delays.late_vehicles(selectors.vehicle_queryset_for_user(user), rules=rules)
-    filterset = LateVehicleFilter(params, queryset=queryset, user=user, status_choices=choices)
-    return filterset, rules, labels
 
 
 def _query(params: QueryDict) -> str:
@@ -53,9 +35,9 @@ def _query(params: QueryDict) -> str:
 @right_required(CONFIGURE)
 @require_GET
 def late_list(request: HttpRequest) -> HttpResponse:
-    filterset, rules, labels = _late_filter(request.user, request.GET)
+    filterset, rules, labels = late_filter(request.user, request.GET)
     page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
-    rows = list(late.late_rows(page.object_list, rules=rules, labels=labels))
+    rows = list(late_rows(page.object_list, rules=rules, labels=labels))
     form = filterset.form
     context = {
         "filter": filterset,
@@ -78,8 +60,8 @@ def late_list_pdf(request: HttpRequest) -> HttpResponse:
     """The list printed: one row per vehicle with its days late (WeasyPrint)."""
     from weasyprint import HTML
 
-    filterset, rules, labels = _late_filter(request.user, request.GET)
-    rows = list(late.late_rows(filterset.qs, rules=rules, labels=labels))
+    filterset, rules, labels = late_filter(request.user, request.GET)
+    rows = list(late_rows(filterset.qs, rules=rules, labels=labels))
     html = render_to_string(
         "vehicles/late_list_pdf.html",
         {
@@ -107,8 +89,6 @@ def late_list_email(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
         return redirect(url)
-    from .tasks import late_vehicles_send_task
-
     recipients = [u.pk for u in form.cleaned_data["recipients"]]
     sender = request.user.pk
     transaction.on_commit(lambda: late_vehicles_send_task.delay(sender, recipients, query))
@@ -118,45 +98,11 @@ def late_list_email(request: HttpRequest) -> HttpResponse:
     return redirect(url)
 
 
-def late_list_send(*, sender_id: int, recipient_ids: list[int], query: str) -> int:
-    """Build the XLSX of the filtered list once and email it to each recipient."""
-    sender = User.objects.get(pk=sender_id)
-    params = QueryDict(query)
-    filterset, rules, labels = _late_filter(sender, params)
-    relative = Path("exports") / f"vehicules-en-retard-{uuid.uuid4().hex}.xlsx"
-    path = Path(settings.MEDIA_ROOT) / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("wb") as fileobj:
-        count = late.write_late_xlsx(
-            late.late_rows(filterset.qs, rules=rules, labels=labels), fileobj
-        )
-    link = f"{settings.SITE_URL}{reverse('vehicles:late_list')}?{query}"
-    sent = 0
-    for recipient in User.objects.filter(pk__in=recipient_ids, is_active=True):
-        email_send(
-            to=recipient.email,
-            recipient=recipient,
-            kind="late_vehicles_list",
-            template="vehicles/late_list",
-            subject=_("Véhicules en retard : liste envoyée par %s") % sender.get_full_name(),
-            context={"sender": sender, "count": count, "link": link, "recipient": recipient},
-            attachments=[
-                {
-                    "filename": f"vehicules-en-retard-{timezone.localdate():%Y%m%d}.xlsx",
-                    "path": str(relative),
-                    "mimetype": XLSX,
-                }
-            ],
-        )
-        sent += 1
-    return sent
-
-
 @right_required(CONFIGURE)
 @require_http_methods(["GET", "POST"])
 def delay_manage(request: HttpRequest, number: int) -> HttpResponse:
     """ "Gérer le statut": the next status, or the alert off until a date; a reason in both."""
-    vehicle = selectors.vehicle_get_for_user(user=request.user, number=number)
+    vehicle = vehicle_selectors.vehicle_get_for_user(user=request.user, number=number)
     moves = [m for m in lifeline.allowed_moves(vehicle) if not m.backward]
     form = DelayManageForm(request.POST or None, moves=moves)
     back = request.POST.get("next") or request.GET.get("next") or ""
@@ -179,13 +125,13 @@ def delay_manage(request: HttpRequest, number: int) -> HttpResponse:
             form.add_error(None, exc)
         else:
             return redirect(back)
-    rules = delays.delay_rules()
+    rules = selectors.delay_rules()
     context = {
         "vehicle": vehicle,
         "form": form,
         "next": back,
-        "status_label": selectors.status_labels().get(vehicle.status, vehicle.status),
-        "max_days": delays.max_days_for(rules, vehicle),
+        "status_label": vehicle_selectors.status_labels().get(vehicle.status, vehicle.status),
+        "max_days": selectors.max_days_for(rules, vehicle),
     }
     return render(
         request, "vehicles/delay_manage.html", context, status=400 if form.errors else 200
@@ -195,7 +141,7 @@ def delay_manage(request: HttpRequest, number: int) -> HttpResponse:
 @right_required(CONFIGURE)
 @require_POST
 def delay_alerts_toggle(request: HttpRequest, number: int) -> HttpResponse:
-    vehicle = selectors.vehicle_get_for_user(user=request.user, number=number)
+    vehicle = vehicle_selectors.vehicle_get_for_user(user=request.user, number=number)
     off = request.POST.get("off") == "1"
     services.vehicle_delay_alerts_set(vehicle=vehicle, by=request.user, off=off)
     messages.success(
@@ -205,13 +151,3 @@ def delay_alerts_toggle(request: HttpRequest, number: int) -> HttpResponse:
         else _("Les alertes de retard de ce véhicule sont réactivées."),
     )
     return redirect("vehicles:detail", number=vehicle.pk)
-
-
-def colleagues_for(user):
-    pos = points_of_sale_for_user(user).values("pk")
-    return (
-        User.objects.filter(is_active=True, points_of_sale__in=pos)
-        .exclude(pk=user.pk)
-        .distinct()
-        .order_by("last_name", "first_name")
-    )

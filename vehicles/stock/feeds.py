@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from openflex.core.inputs import xml_text
 
-from .models import Vehicle
+from ..models import Vehicle
 
 FIELDS = [
     "number",

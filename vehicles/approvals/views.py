@@ -1,0 +1,104 @@
+"""What managers validate: price updates (V-8) and ownership transfers (V-14)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from django_fsm import TransitionNotAllowed
+
+from .. import selectors, services
+from ..models import OwnershipTransfer, PriceChange
+from .forms import DecisionForm
+
+
+@login_required
+@require_GET
+def price_change_list(request: HttpRequest) -> HttpResponse:
+    if not services.user_can_validate_prices(request.user):
+        raise PermissionDenied
+    qs = selectors.price_changes_to_validate(user=request.user)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "vehicles/price_changes.html", {"page": page, "form": DecisionForm()})
+
+
+@login_required
+@require_POST
+def price_change_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    change = get_object_or_404(PriceChange, pk=pk)
+    selectors.vehicle_get_for_user(user=request.user, number=change.vehicle_id)
+    form = DecisionForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    action = request.POST.get("action")
+    if action not in ("validate", "refuse"):
+        messages.error(request, _("Choisissez de valider ou de refuser."))
+        return redirect("vehicles:price_changes")
+    try:
+        if action == "validate":
+            services.price_change_validate(change=change, by=request.user)
+            messages.success(request, _("Mise à jour de prix validée."))
+        else:
+            services.price_change_refuse(change=change, by=request.user, reason=reason)
+            messages.success(request, _("Mise à jour de prix refusée."))
+    except TransitionNotAllowed:
+        messages.error(request, _("Cette mise à jour a déjà été traitée."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("vehicles:price_changes")
+
+
+@login_required
+@require_GET
+def transfer_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("statut", "")
+    if status not in OwnershipTransfer.Status.values:
+        status = ""
+    qs = selectors.transfers_for_user(user=request.user, status=status)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    user_pos_ids = set(request.user.points_of_sale.values_list("pk", flat=True))
+    for transfer in page:
+        transfer.can_decide = transfer.status == OwnershipTransfer.Status.TO_VALIDATE and (
+            services.transfer_can_decide(request.user, transfer, user_pos_ids=user_pos_ids)
+        )
+    context = {"page": page, "status": status, "statuses": OwnershipTransfer.Status.choices}
+    return render(request, "vehicles/transfers.html", context)
+
+
+@login_required
+@require_POST
+def transfer_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    transfer = get_object_or_404(OwnershipTransfer, pk=pk)
+    form = DecisionForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    action = request.POST.get("action")
+    if action not in ("approve", "reject"):
+        messages.error(request, _("Choisissez de valider ou de rejeter."))
+        return _after_transfer_decision(request, transfer)
+    try:
+        if action == "approve":
+            services.transfer_approve(transfer=transfer, by=request.user)
+            messages.success(request, _("Transfert validé."))
+        else:
+            services.transfer_reject(transfer=transfer, by=request.user, reason=reason)
+            messages.success(request, _("Transfert rejeté."))
+    except TransitionNotAllowed:
+        messages.error(request, _("Ce transfert a déjà été traité."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return _after_transfer_decision(request, transfer)
+
+
+def _after_transfer_decision(request: HttpRequest, transfer: OwnershipTransfer) -> HttpResponse:
+    """Back to the vehicle page when decided there and the vehicle is still visible."""
+    if (
+        request.POST.get("next") == "vehicle"
+        and selectors.vehicle_queryset_for_user(request.user)
+        .filter(pk=transfer.vehicle_id)
+        .exists()
+    ):
+        return redirect("vehicles:detail", number=transfer.vehicle_id)
+    return redirect(f"{reverse('vehicles:transfers')}?statut=a_valider")
