@@ -21,7 +21,8 @@ from django.utils import timezone
 from openflex.celery import app
 from openflex.notifications.models import OutboundEmail
 from openflex.notifications.services import email_send
-from openflex.notifications.tasks import email_resend_stuck
+from openflex.outbox.models import Effect
+from openflex.outbox.tasks import effects_sweep_task
 from tests.accounts.factories import UserFactory
 
 pytestmark = [
@@ -78,8 +79,8 @@ def _sent(pk: int) -> bool:
     return OutboundEmail.objects.filter(pk=pk, status=OutboundEmail.Status.SENT).exists()
 
 
-DELIVER = "openflex.notifications.tasks.email_deliver_task"
-RESEND = "openflex.notifications.tasks.email_resend_stuck"
+DELIVER = "openflex.outbox.tasks.effect_run_task"
+SWEEP = "openflex.outbox.tasks.effects_sweep_task"
 
 
 def _runs(task_name: str) -> int:
@@ -110,24 +111,35 @@ def test_worker_delivers_an_email_sent_in_a_transaction(worker):
     assert _runs(DELIVER) == runs + 1
 
 
-def test_worker_runs_the_periodic_job_that_resends_stuck_emails(worker):
+def test_worker_runs_the_sweep_that_delivers_what_the_broker_lost(worker):
+    """X-1: an email whose dispatch never reached the broker is sent by the periodic sweep."""
     user = UserFactory()
-    stuck = OutboundEmail.objects.create(
-        to=user.email,
-        recipient=user,
-        kind="test",
-        subject="Resté en file",
-        body_text="Bonjour\n",
-        body_html="<p>Bonjour</p>",
-        created_at=timezone.now() - timedelta(minutes=30),
+    with transaction.atomic():
+        lost = email_send(
+            to=user.email,
+            recipient=user,
+            kind="password_changed",
+            template="accounts/password_changed",
+            subject="Resté en file",
+            context={"user": user, "when": timezone.now()},
+        )
+        # The broker message of this effect is lost: no dispatch after the commit.
+        transaction.get_connection().run_on_commit = []
+    later = OutboundEmail.objects.create(
+        to=user.email, kind="test", subject="Plus tard", body_text="x\n", body_html="<p>x</p>"
     )
-    recent = OutboundEmail.objects.create(
-        to=user.email, kind="test", subject="Récent", body_text="x\n", body_html="<p>x</p>"
+    Effect.objects.create(
+        kind="email.deliver",
+        key=f"email:{later.pk}",
+        payload={"email_id": later.pk},
+        available_at=timezone.now() + timedelta(hours=1),  # in its backoff: not due yet
     )
-    runs = _runs(RESEND), _runs(DELIVER)
-    email_resend_stuck.delay()
-    assert _wait_for(lambda: _sent(stuck.pk)), OutboundEmail.objects.get(pk=stuck.pk).error
+    time.sleep(0.3)
+    assert mail.outbox == []
+    runs = _runs(SWEEP)
+    effects_sweep_task.delay()
+    assert _wait_for(lambda: _sent(lost.pk)), OutboundEmail.objects.get(pk=lost.pk).error
     assert [m.subject for m in mail.outbox] == ["Resté en file"]
-    recent.refresh_from_db()
-    assert recent.status == OutboundEmail.Status.QUEUED  # not old enough to be "stuck"
-    assert (_runs(RESEND), _runs(DELIVER)) == (runs[0] + 1, runs[1] + 1)
+    later.refresh_from_db()
+    assert later.status == OutboundEmail.Status.QUEUED
+    assert _runs(SWEEP) == runs + 1

@@ -12,11 +12,3 @@ from .delays import services as delay_services
 def delay_scan_task() -> dict:
     """Every 30 minutes (beat): notify fleet managers of newly late vehicles (V-9)."""
     return delay_services.delay_scan()
-
-
-@shared_task(name="vehicles.tasks.late_vehicles_send_task")
-def late_vehicles_send_task(sender_id: int, recipient_ids: list[int], query: str) -> int:
-    """Email the late-vehicles list (XLSX attached, link back to the list) (V-9)."""
-    return delay_services.late_list_send(
-        sender_id=sender_id, recipient_ids=recipient_ids, query=query
-    )

@@ -39,33 +39,25 @@ def points_of_sale_for_user(user) -> QuerySet[PointOfSale]:
     return qs.filter(users=user)
 
 
-def user_list(*, search: str = "", group_type: str = "", state: str = "") -> QuerySet[User]:
-    qs = User.objects.prefetch_related("groups__usergroup", "points_of_sale").order_by(
+def user_list() -> QuerySet[User]:
+    """The accounts with what the list shows of them (filters: accounts.filters)."""
+    return User.objects.prefetch_related("groups__usergroup", "points_of_sale").order_by(
         "last_name", "first_name", "pk"
     )
-    if search:
-        qs = qs.filter(
-            Q(email__icontains=search)
-            | Q(last_name__icontains=search)
-            | Q(first_name__icontains=search)
-        )
-    if group_type:
-        qs = qs.filter(groups__usergroup__type=group_type).distinct()
+
+
+def users_in_state(qs: QuerySet[User], state: str) -> QuerySet[User]:
     if state == "active":
-        qs = qs.filter(is_active=True)
-    elif state == "inactive":
-        qs = qs.filter(is_active=False)
-    elif state == "pending":  # created, password not chosen yet (unusable password)
-        qs = qs.filter(is_active=True, password__startswith=UNUSABLE_PASSWORD_PREFIX)
+        return qs.filter(is_active=True)
+    if state == "inactive":
+        return qs.filter(is_active=False)
+    if state == "pending":  # created, password not chosen yet (unusable password)
+        return qs.filter(is_active=True, password__startswith=UNUSABLE_PASSWORD_PREFIX)
     return qs
 
 
 def user_group_list() -> QuerySet[UserGroup]:
     return UserGroup.objects.annotate(member_count=Count("user")).prefetch_related("permissions")
-
-
-def users_with_types(types: Iterable[str]) -> QuerySet[User]:
-    return User.objects.filter(is_active=True, groups__usergroup__type__in=list(types)).distinct()
 
 
 def users_with_right(codename: str, *, points_of_sale: Iterable[int] | None = None):

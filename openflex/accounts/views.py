@@ -4,16 +4,16 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from openflex.core.inputs import clean_text
+from openflex.core import lists
 
 from . import selectors, services
+from .filters import UserFilter
 from .forms import (
     AccountForm,
     EmailChangeForm,
@@ -23,7 +23,7 @@ from .forms import (
     SecurityCodeForm,
     UserGroupForm,
 )
-from .models import User, UserGroup, UserGroupType
+from .models import User, UserGroup
 from .permissions import right_required
 
 MANAGE = "accounts.manage_accounts"
@@ -113,23 +113,10 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 
 @right_required(MANAGE)
+@require_GET
 def user_list(request: HttpRequest) -> HttpResponse:
-    search = clean_text(request.GET.get("q"))
-    group_type = request.GET.get("type", "")
-    if group_type not in UserGroupType.values:
-        group_type = ""
-    state = request.GET.get("state", "")
-    qs = selectors.user_list(search=search, group_type=group_type, state=state)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    context = {
-        "page": page,
-        "q": search,
-        "type": group_type,
-        "state": state,
-        "types": UserGroupType.choices,
-    }
-    template = "accounts/user_list.html#results" if request.htmx else "accounts/user_list.html"
-    return render(request, template, context)
+    filterset = UserFilter(request.GET, queryset=selectors.user_list())
+    return lists.render_list(request, "accounts/user_list.html", filterset)
 
 
 @right_required(MANAGE)

@@ -1,21 +1,21 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_fsm import TransitionNotAllowed
 
 from openflex.accounts import services as account_services
 from openflex.accounts.models import Entity, PointOfSale
 from openflex.accounts.permissions import admin_required
-from openflex.core.inputs import clean_text
+from openflex.core import lists
 from openflex.notifications import selectors as notification_selectors
 from openflex.notifications import services as notification_services
+from openflex.notifications.filters import OutboundEmailFilter
 from openflex.notifications.models import OutboundEmail
 
 from .forms import PhysicalSiteForm, PointOfSaleForm
@@ -73,15 +73,12 @@ def point_of_sale_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @admin_required
+@require_GET
 def email_list(request: HttpRequest) -> HttpResponse:
-    q = clean_text(request.GET.get("q"))
-    status = request.GET.get("status", "")
-    if status not in OutboundEmail.Status.values:
-        status = ""
-    qs = notification_selectors.outbound_email_list(search=q, status=status)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    context = {"page": page, "q": q, "status": status, "statuses": OutboundEmail.Status.choices}
-    return render(request, "configuration/email_list.html", context)
+    filterset = OutboundEmailFilter(
+        request.GET, queryset=notification_selectors.outbound_email_list()
+    )
+    return lists.render_list(request, "configuration/email_list.html", filterset)
 
 
 @admin_required

@@ -124,3 +124,31 @@ def field_group_fast(bound: forms.BoundField) -> SafeString:
         errors,
         help_text,
     )
+
+
+class ReasonField(forms.CharField):
+    """A decision's reason ("motif"): the length and NUL rule of ``reason_clean`` in a form
+    (``REASON_MAX_LENGTH``, a textarea, French messages). Pass ``required_message`` for a
+    required reason's own wording."""
+
+    def __init__(self, *, label, required=False, required_message="", rows=2, **kwargs):
+        from django.core.validators import ProhibitNullCharactersValidator
+        from django.utils.translation import gettext_lazy
+
+        from openflex.core.inputs import REASON_MAX_LENGTH
+
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": rows}))
+        super().__init__(label=label, required=required, max_length=REASON_MAX_LENGTH, **kwargs)
+        self.error_messages["max_length"] = gettext_lazy(
+            "Le motif ne peut pas dépasser %(limit_value)d caractères."
+        )
+        if required_message:
+            self.error_messages["required"] = required_message
+        self.validators = [
+            ProhibitNullCharactersValidator(
+                message=gettext_lazy("Le motif contient un caractère invalide.")
+            )
+            if isinstance(v, ProhibitNullCharactersValidator)
+            else v
+            for v in self.validators
+        ]

@@ -2,6 +2,11 @@
 
 import re
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+REASON_MAX_LENGTH = 500  # every "motif" of a decision: orders, trade-ins, reservations, stock
+
 _ID = re.compile(r"[0-9]{1,18}")
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -21,3 +26,21 @@ def clean_text(value, max_length: int = 200) -> str:
 def xml_text(value) -> str:
     """Text without the characters that XML 1.0 forbids."""
     return _XML_INVALID.sub("", value)
+
+
+def reason_clean(
+    value, *, required: bool = False, field: str = "reason", required_message: str = ""
+) -> str:
+    """The one rule for a decision's reason ("motif"), for every service that takes one:
+    trimmed; a NUL byte (PostgreSQL refuses them) or more than ``REASON_MAX_LENGTH``
+    characters is a message on ``field``, not a 500; ``required``: an empty reason too."""
+    reason = (value or "").strip()
+    if "\x00" in reason:
+        raise ValidationError({field: _("Le motif contient un caractère invalide.")})
+    if required and not reason:
+        raise ValidationError({field: required_message or _("Indiquez le motif.")})
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ValidationError(
+            {field: _("Le motif ne peut pas dépasser %(n)s caractères.") % {"n": REASON_MAX_LENGTH}}
+        )
+    return reason

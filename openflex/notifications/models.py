@@ -39,6 +39,7 @@ class OutboundEmail(FSMModelMixin, models.Model):
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("En file d'attente")
+        SENDING = "sending", _("En cours d'envoi")
         SENT = "sent", _("Envoyé")
         FAILED = "failed", _("En erreur")
 
@@ -65,6 +66,9 @@ class OutboundEmail(FSMModelMixin, models.Model):
     status = FSMField(_("statut"), default=Status.QUEUED, choices=Status.choices, protected=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.TextField(blank=True)
+    # Set before the first SMTP exchange and kept: a resend after a crash inside the
+    # exchange carries the same Message-ID, so that mail systems can tell the copies.
+    message_id = models.CharField(_("Message-ID"), max_length=255, blank=True)
     created_at = models.DateTimeField(_("créé le"), default=timezone.now)
     sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
 
@@ -81,11 +85,21 @@ class OutboundEmail(FSMModelMixin, models.Model):
     def __str__(self) -> str:
         return f"{self.subject} → {self.to}"
 
-    @transition(field=status, source=Status.QUEUED, target=Status.SENT)
+    # "sending" again: the previous exchange crashed or failed; the record says so.
+    @transition(field=status, source=[Status.QUEUED, Status.SENDING], target=Status.SENDING)
+    def mark_sending(self) -> None:
+        pass
+
+    @transition(field=status, source=Status.SENDING, target=Status.SENT)
     def mark_sent(self) -> None:
         pass
 
-    @transition(field=status, source=Status.QUEUED, target=Status.FAILED)
+    # The exchange ended with an error (refused, timed out): waiting for the next attempt.
+    @transition(field=status, source=Status.SENDING, target=Status.QUEUED)
+    def mark_retry(self) -> None:
+        pass
+
+    @transition(field=status, source=[Status.QUEUED, Status.SENDING], target=Status.FAILED)
     def mark_failed(self) -> None:
         pass
 

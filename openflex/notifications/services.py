@@ -1,44 +1,90 @@
 """Writes of in-app notifications and emails (ORG-6).
 
 Every email is rendered from a template (``templates/emails/<template>.txt`` and
-``.html``), recorded as an ``OutboundEmail`` and delivered by a Celery task
-enqueued once the surrounding transaction commits.
+``.html``), recorded as an ``OutboundEmail`` together with an outbox effect in the
+caller's transaction, and delivered by the outbox after the commit (X-1): the SMTP
+exchange runs outside any database transaction, between a "sending" mark and a "sent"
+mark, with a Message-ID fixed before the first attempt.
 """
 
 import logging
 from collections.abc import Iterable, Sequence
-from datetime import timedelta
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.message import make_msgid
 from django.db import transaction
 from django.template import Context
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone
+
+from openflex.outbox.services import effect_enqueue, effect_requeue
 
 from .models import Notification, OutboundEmail
 
 logger = logging.getLogger(__name__)
 
 MAX_DELIVERY_ATTEMPTS = 3
+EMAIL_EFFECT = "email.deliver"
+UNSENT = [OutboundEmail.Status.QUEUED, OutboundEmail.Status.SENDING]
+WIPED = "[Contenu confidentiel effacé après l'envoi]"
+
+
+TITLE_MAX_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class NotificationDraft:
+    """One notification to write, for a recipient known by id (periodic jobs carry ids)."""
+
+    recipient_id: int
+    kind: str
+    title: str
+    body: str = ""
+    url: str = ""
+
+
+def _notification(*, recipient_id: int, kind: str, title: str, body: str, url: str):
+    """The one place a notification row is built: every writer goes through the services
+    below, never ``Notification.objects.create``/``bulk_create`` of its own."""
+    return Notification(
+        recipient_id=recipient_id, kind=kind, title=title[:TITLE_MAX_LENGTH], body=body, url=url
+    )
 
 
 def notification_create(*, recipient, kind: str, title: str, body: str = "", url: str = ""):
-    return Notification.objects.create(
-        recipient=recipient, kind=kind, title=title[:200], body=body, url=url
+    notification = _notification(
+        recipient_id=recipient.pk, kind=kind, title=title, body=body, url=url
     )
+    notification.save()
+    return notification
 
 
 def notifications_create_bulk(
     *, recipients: Iterable, kind: str, title: str, body: str = "", url: str = ""
 ) -> list[Notification]:
-    rows = [
-        Notification(recipient=r, kind=kind, title=title[:200], body=body, url=url)
-        for r in recipients
-    ]
-    return Notification.objects.bulk_create(rows)
+    """The same notification for each recipient, in one INSERT."""
+    return notifications_create_many(
+        drafts=[
+            NotificationDraft(recipient_id=r.pk, kind=kind, title=title, body=body, url=url)
+            for r in recipients
+        ]
+    )
+
+
+def notifications_create_many(*, drafts: Iterable[NotificationDraft]) -> list[Notification]:
+    """Notifications each with its own recipient and text, in one INSERT."""
+    return Notification.objects.bulk_create(
+        [
+            _notification(
+                recipient_id=d.recipient_id, kind=d.kind, title=d.title, body=d.body, url=d.url
+            )
+            for d in drafts
+        ]
+    )
 
 
 def notification_mark_read(*, user, notification_id: int) -> int:
@@ -97,55 +143,78 @@ def email_send(
 
 
 def _enqueue_delivery(email_id: int) -> None:
-    from .tasks import email_deliver_task
+    effect_enqueue(kind=EMAIL_EFFECT, key=f"email:{email_id}", payload={"email_id": email_id})
 
-    transaction.on_commit(lambda: email_deliver_task.delay(email_id))
+
+def _message(email: OutboundEmail) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(
+        subject=email.subject,
+        body=email.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[email.to],
+        headers={"Message-ID": email.message_id},
+    )
+    message.attach_alternative(email.body_html, "text/html")
+    for att in email.attachments:
+        path = Path(settings.MEDIA_ROOT) / att["path"]
+        message.attach(att["filename"], path.read_bytes(), att.get("mimetype"))
+    return message
 
 
 def email_deliver(*, email_id: int) -> bool:
-    """Send one queued email. Returns True once sent; safe to call twice or concurrently.
+    """Send one queued email. Returns True once sent, False when there is nothing to send.
 
-    A transport error is recorded on the row, then raised again so that the task retries.
+    Three steps, the SMTP exchange outside any transaction: (1) mark "sending", count the
+    attempt and fix the Message-ID, commit; (2) send; (3) mark "sent". A crash between
+    (1) and (3) leaves "sending": the next run sends again with the same Message-ID. A
+    transport error is recorded on the row and raised again, so the outbox retries.
     """
-    failure: Exception | None = None
     with transaction.atomic():
         email = (
             OutboundEmail.objects.select_for_update(skip_locked=True)
-            .filter(pk=email_id, status=OutboundEmail.Status.QUEUED)
+            .filter(
+                pk=email_id, status__in=[OutboundEmail.Status.QUEUED, OutboundEmail.Status.SENDING]
+            )
             .first()
         )
         if email is None:  # already sent, failed for good, or being sent by another worker
             return False
-        message = EmailMultiAlternatives(
-            subject=email.subject,
-            body=email.body_text,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[email.to],
-        )
-        message.attach_alternative(email.body_html, "text/html")
-        for att in email.attachments:
-            path = Path(settings.MEDIA_ROOT) / att["path"]
-            message.attach(att["filename"], path.read_bytes(), att.get("mimetype"))
+        email.mark_sending()
         email.attempts += 1
-        try:
-            message.send()
-        except Exception as exc:
+        if not email.message_id:
+            email.message_id = make_msgid(domain=settings.EMAIL_MESSAGE_ID_DOMAIN)
+        email.save(update_fields=["status", "attempts", "message_id"])
+    try:
+        _message(email).send()
+    except Exception as exc:
+        with transaction.atomic():
+            email = OutboundEmail.objects.select_for_update().get(pk=email_id)
+            email.mark_retry()
             email.error = f"{type(exc).__name__}: {exc}"[:2000]
-            if email.attempts >= MAX_DELIVERY_ATTEMPTS:
-                email.mark_failed()
-                email.save(update_fields=["attempts", "error", "status"])
-                logger.exception("email %s failed for good", email.pk)
-                return False
-            email.save(update_fields=["attempts", "error"])
-            failure = exc
-        else:
-            email.mark_sent()
-            email.sent_at = timezone.now()
-            email.error = ""
-            email.save(update_fields=["attempts", "error", "status", "sent_at"])
-    if failure is not None:
-        raise failure
+            email.save(update_fields=["status", "error"])
+        raise
+    with transaction.atomic():
+        email = OutboundEmail.objects.select_for_update().get(pk=email_id)
+        email.mark_sent()
+        email.sent_at = timezone.now()
+        email.error = ""
+        fields = ["status", "sent_at", "error"]
+        if email.confidential:  # a code or a reset link is not kept in clear once sent
+            email.body_text = email.body_html = WIPED
+            fields += ["body_text", "body_html"]
+        email.save(update_fields=fields)
     return True
+
+
+def email_fail(*, email_id: int, error: str) -> None:
+    """The outbox gave up after the last attempt: the email is "En erreur"."""
+    email = OutboundEmail.objects.select_for_update().filter(pk=email_id).first()
+    if email is None or email.status not in UNSENT:
+        return
+    email.mark_failed()
+    email.error = error
+    email.save(update_fields=["status", "error"])
+    logger.error("email %s failed for good: %s", email_id, error)
 
 
 def email_retry(*, email_id: int) -> OutboundEmail:
@@ -155,19 +224,6 @@ def email_retry(*, email_id: int) -> OutboundEmail:
         email.requeue()
         email.attempts = 0
         email.save(update_fields=["status", "attempts"])
-        _enqueue_delivery(email.pk)
+        if not effect_requeue(key=f"email:{email.pk}"):
+            _enqueue_delivery(email.pk)
     return email
-
-
-def emails_resend_stuck(*, older_than: timedelta = timedelta(minutes=10)) -> int:
-    """Re-enqueue emails still queued long after creation (a lost broker message)."""
-    ids = list(
-        OutboundEmail.objects.filter(
-            status=OutboundEmail.Status.QUEUED,
-            created_at__lt=timezone.now() - older_than,
-            attempts__lt=MAX_DELIVERY_ATTEMPTS,
-        ).values_list("pk", flat=True)[:500]
-    )
-    for email_id in ids:
-        _enqueue_delivery(email_id)
-    return len(ids)

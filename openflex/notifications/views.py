@@ -1,11 +1,14 @@
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from openflex.core import lists
+from openflex.core.redirects import safe_next
+
 from . import selectors, services
+from .filters import NotificationFilter
 from .models import Notification
 
 
@@ -20,15 +23,10 @@ def bell(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def notification_list(request: HttpRequest) -> HttpResponse:
-    qs = selectors.notifications_for_user(user=request.user)
-    if request.GET.get("unread") == "1":
-        qs = qs.filter(read_at__isnull=True)
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "notifications/list.html",
-        {"page": page, "unread_only": request.GET.get("unread") == "1"},
+    filterset = NotificationFilter(
+        request.GET, queryset=selectors.notifications_for_user(user=request.user)
     )
+    return lists.render_list(request, "notifications/list.html", filterset, per_page=30)
 
 
 @login_required
@@ -36,10 +34,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
     notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
     services.notification_mark_read(user=request.user, notification_id=notification.pk)
-    target = notification.url
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return redirect(target)
-    return redirect("notifications:list")
+    return redirect(safe_next(request, notification.url, reverse("notifications:list")))
 
 
 @login_required

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "axes",
     "openflex.core",
     "openflex.accounts",
+    "openflex.outbox",
     "openflex.notifications",
     "openflex.home",
     "openflex.configuration",
@@ -107,7 +108,12 @@ FORM_RENDERER = "openflex.core.forms.FormRenderer"
 # --- Database -----------------------------------------------------------------
 DATABASE_URL = env("DATABASE_URL", "")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # Persistent connections are checked before each request reuses them: a connection
+    # that PostgreSQL closed (restart, failover, pg_terminate_backend) is reopened
+    # instead of failing the request.
+    DATABASES = {
+        "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+    }
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -208,12 +214,21 @@ EMAIL_HOST_PASSWORD = env("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", "OpenFlex <no-reply@openflex.test>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Domain of the Message-ID fixed before an email's first SMTP exchange.
+EMAIL_MESSAGE_ID_DOMAIN = env(
+    "OPENFLEX_EMAIL_MESSAGE_ID_DOMAIN",
+    DEFAULT_FROM_EMAIL.rpartition("@")[2].strip(">") or "openflex.test",
+)
 
 # --- Celery -----------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", "")
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # A message not acknowledged within this delay is delivered again (acks_late): longer
+    # than the longest task (CELERY_TASK_TIME_LIMIT, 5 min), short enough that a task of
+    # a killed worker runs again within a quarter of an hour. The outbox sweep covers the
+    # rest.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 900}
 else:
     _broker_dir = VAR_DIR / "celery" / "broker"
     _broker_dir.mkdir(parents=True, exist_ok=True)
@@ -241,10 +256,12 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # All periodic jobs of the product, in one place.
 CELERY_BEAT_SCHEDULE = {
-    # Every 5 minutes: re-enqueue emails still waiting after a lost broker message.
-    "emails-resend-stuck": {
-        "task": "openflex.notifications.tasks.email_resend_stuck",
-        "schedule": timedelta(minutes=5),
+    # Every minute: run the outbox's due side effects (emails, notifications, provider
+    # calls) that the broker lost or never received, failed ones due again, and those a
+    # dead worker left running.
+    "outbox-sweep": {
+        "task": "openflex.outbox.tasks.effects_sweep_task",
+        "schedule": timedelta(minutes=1),
     },
     # Every 30 minutes: notify fleet managers of vehicles newly late in their status (V-9).
     "vehicles-delay-scan": {

@@ -3,22 +3,17 @@
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from openflex.accounts import rules
 from openflex.accounts.selectors import (
     points_of_sale_for_user,
-    user_group_types,
     user_is_platform_admin,
 )
 from opportunities.customers.models import Customer
 
-# Types who see every opportunity of their points of sale; the others see their own.
-MANAGER_TYPES = frozenset({"chef-des-ventes", "directeur", "secretaire"})
-
-
-VALIDATE_ORDERS = "accounts.validate_orders"
-
 
 def user_sees_point_of_sale_opportunities(user) -> bool:
-    return user_is_platform_admin(user) or bool(user_group_types(user) & MANAGER_TYPES)
+    """Every opportunity of the user's points of sale, not only their own (the rules)."""
+    return rules.is_manager(user)
 
 
 def _pos_ids(user):
@@ -44,15 +39,21 @@ def customer_get_for_user(*, user, pk: int) -> Customer:
     return customer
 
 
-def customer_search(*, user, query: str = "", kind: str = "") -> QuerySet[Customer]:
-    qs = customer_queryset_for_user(user).select_related("point_of_sale")
-    if kind:
-        qs = qs.filter(kind=kind)
+def customers_matching(qs: QuerySet[Customer], query: str) -> QuerySet[Customer]:
+    """Customers whose name, email or phone contain every word (a phone by its digits)."""
     for term in query.lower().split()[:6]:
         digits = "".join(c for c in term if c.isdigit())
         if digits and len(digits) == len(term.replace("+", "").replace(".", "")):
             term = digits
         qs = qs.filter(search_text__contains=term)
+    return qs
+
+
+def customer_search(*, user, query: str = "", kind: str = "") -> QuerySet[Customer]:
+    qs = customer_queryset_for_user(user).select_related("point_of_sale")
+    if kind:
+        qs = qs.filter(kind=kind)
+    qs = customers_matching(qs, query)
     return qs.order_by("last_name", "company_name", "first_name", "pk")
 
 

@@ -3,39 +3,31 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django.views.decorators.vary import vary_on_headers
 
 from openflex.accounts.selectors import points_of_sale_for_user
+from openflex.core import lists
+from openflex.core.redirects import safe_next
 from opportunities.customers import selectors as customers_selectors
 from opportunities.customers import services
+from opportunities.customers.filters import CustomerFilter
 from opportunities.customers.forms import CustomerForm, LegalRepresentativeForm
 from opportunities.customers.models import Customer
 from opportunities.sales import selectors as sales_selectors
-from opportunities.sales.views.common import PER_PAGE, add_errors, safe_next
+from opportunities.sales.views.common import add_errors
 
 
 @login_required
 @require_GET
-@vary_on_headers("HX-Request")
 def customer_list(request: HttpRequest) -> HttpResponse:
-    query = (request.GET.get("q") or "")[:100].replace("\x00", "")
-    kind = request.GET.get("type") if request.GET.get("type") in Customer.Kind.values else ""
-    qs = customers_selectors.customer_search(user=request.user, query=query, kind=kind)
-    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
-    template = "opportunities/customer_list.html"
-    if request.htmx and not request.htmx.history_restore_request:
-        template += "#results"
-    return render(
-        request,
-        template,
-        {"page": page, "q": query, "kind": kind, "kinds": Customer.Kind.choices},
+    filterset = CustomerFilter(
+        request.GET, queryset=customers_selectors.customer_search(user=request.user)
     )
+    return lists.render_list(request, "opportunities/customer_list.html", filterset)
 
 
 def _default_point_of_sale(user):

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from openflex.core.templatetags.openflex import format_money
+from openflex.core.money import format_money
 from opportunities.financing.models import FinancingRequest, FinancingSimulation
 from vehicles.models import Parc
 
@@ -27,9 +27,6 @@ MIN_RATE, MAX_RATE = Decimal("0"), Decimal("25")
 
 
 FINANCED_PARCS = (Parc.VO, Parc.VD)
-
-
-CONFIGURE = "accounts.change_vehicle_configuration"
 
 
 Kind = FinancingSimulation.Kind

@@ -2,8 +2,9 @@
 
 from django.utils.translation import gettext as _
 
+from openflex.accounts import rules
 from opportunities.financing import providers
-from opportunities.financing.annuity import CONFIGURE, FINANCED_PARCS, Kind, RequestStatus
+from opportunities.financing.annuity import FINANCED_PARCS, Kind, RequestStatus
 from opportunities.financing.models import FinancingSimulation
 from opportunities.sales.models import Offer, PaymentMethod
 from opportunities.sales.services import offer_totals
@@ -58,7 +59,7 @@ def financing_sticker(*, vehicle: Vehicle) -> dict | None:
 
 
 def user_can_configure(user, vehicle: Vehicle) -> bool:
-    return bool(user and user.has_perm(CONFIGURE))
+    return rules.can_configure_vehicles(user)
 
 
 def financing_vehicle_panel(*, vehicle: Vehicle, user) -> dict:

@@ -10,7 +10,8 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from openflex.core.templatetags.openflex import format_money
+from openflex.core.money import format_money
+from openflex.outbox.services import effect_enqueue, effect_key
 from opportunities.financing import providers
 from opportunities.financing.annuity import (
     CENT,
@@ -32,14 +33,13 @@ from opportunities.financing.selectors import (
 from opportunities.sales.models import Offer, Opportunity, OpportunityEvent
 from opportunities.sales.services import offer_totals, opportunity_event_record
 from vehicles.models import StandardStatus, Vehicle
-from vehicles.services import vehicle_monthly_payment_set
+from vehicles.services import vehicle_get_locked, vehicle_monthly_payment_set
 
 logger = logging.getLogger(__name__)
 
-
-def _lock_vehicle(vehicle: Vehicle, *, skip_locked: bool = False) -> Vehicle | None:
-    qs = Vehicle.objects.select_for_update(of=("self",), skip_locked=skip_locked)
-    return qs.filter(pk=vehicle.pk).first()
+SEND_EFFECT = "financing.request_send"
+SEND_ATTEMPTS = 6  # the first call and five retries (30 s … 8 min apart)
+REFRESH_EFFECT = "financing.simulations_refresh"
 
 
 def _sync_vehicle(vehicle: Vehicle) -> Decimal | None:
@@ -110,7 +110,7 @@ def financing_simulations_refresh(
 ) -> list[FinancingSimulation] | None:
     """Replace the automatic simulations by the provider's for the current selling price;
     the custom ones and the default stay. None when ``skip_locked`` and the row is busy."""
-    locked = _lock_vehicle(vehicle, skip_locked=skip_locked)
+    locked = vehicle_get_locked(pk=vehicle.pk, skip_locked=skip_locked)
     if locked is None:
         return None
     provider = providers.provider_get()
@@ -189,7 +189,7 @@ def financing_simulation_create(
         annual_rate=annual_rate,
         services_monthly=services_monthly,
     )
-    locked = _lock_vehicle(vehicle)
+    locked = vehicle_get_locked(pk=vehicle.pk)
     simulation = _simulation(
         vehicle=locked,
         offer=None,
@@ -214,7 +214,7 @@ def financing_default_set(*, simulation: FinancingSimulation, by) -> FinancingSi
     if simulation.offer_id is not None:
         raise ValidationError(_("Une simulation d'offre ne peut pas être l'offre par défaut."))
     _check_configure(by, simulation.vehicle)
-    locked = _lock_vehicle(simulation.vehicle)
+    locked = vehicle_get_locked(pk=simulation.vehicle_id)
     FinancingSimulation.objects.filter(vehicle=locked, is_default=True).exclude(
         pk=simulation.pk
     ).update(is_default=False)
@@ -227,7 +227,7 @@ def financing_default_set(*, simulation: FinancingSimulation, by) -> FinancingSi
 @transaction.atomic
 def financing_default_clear(*, vehicle: Vehicle, by) -> None:
     _check_configure(by, vehicle)
-    locked = _lock_vehicle(vehicle)
+    locked = vehicle_get_locked(pk=vehicle.pk)
     FinancingSimulation.objects.filter(vehicle=locked, is_default=True).update(is_default=False)
     _sync_vehicle(locked)
 
@@ -238,7 +238,7 @@ def financing_simulation_delete(*, simulation: FinancingSimulation, by) -> None:
     _check_configure(by, simulation.vehicle)
     if simulation.kind != Kind.CUSTOM:
         raise ValidationError(_("Seule une simulation personnalisée peut être supprimée."))
-    locked = _lock_vehicle(simulation.vehicle)
+    locked = vehicle_get_locked(pk=simulation.vehicle_id)
     FinancingSimulation.objects.filter(pk=simulation.pk).delete()
     _sync_vehicle(locked)
 
@@ -247,10 +247,11 @@ def financing_follow_vehicle_status(*, vehicle, to_status) -> None:
     """A VD/VO entering the sales stock gets its automatic simulations after commit."""
     if to_status != StandardStatus.SALES_STOCK or vehicle.parc not in FINANCED_PARCS:
         return
-    from opportunities.financing.tasks import financing_simulations_refresh_task
-
-    pk = vehicle.pk
-    transaction.on_commit(lambda: financing_simulations_refresh_task.delay(pk))
+    effect_enqueue(
+        kind=REFRESH_EFFECT,
+        key=effect_key("financing-refresh", vehicle.pk),
+        payload={"vehicle_id": vehicle.pk},
+    )
 
 
 def _check_offer_simulable(offer: Offer) -> Decimal:
@@ -418,9 +419,11 @@ def financing_request_create(
         data={"financing_request": request.pk},
     )
     opportunity_touch(offer.opportunity_id)
-    from opportunities.financing.tasks import financing_request_send_task
-
-    transaction.on_commit(lambda: financing_request_send_task.delay(request.pk))
+    # The provider call leaves the transaction: the outbox sends it after the commit and
+    # retries it with backoff; after the last attempt the request is in error.
+    effect_enqueue(
+        kind=SEND_EFFECT, key=f"financing-request:{request.pk}", payload={"request_id": request.pk}
+    )
     return request
 
 
@@ -428,7 +431,7 @@ def financing_request_send(*, request_id: int) -> FinancingRequest | None:
     """Send a waiting request to its provider and record the answer (idempotent).
 
     The provider is called outside any transaction; ``ProviderError`` propagates so
-    that the task retries."""
+    that the outbox retries."""
     request = FinancingRequest.objects.filter(pk=request_id).first()
     if request is None or request.status != RequestStatus.SENT:
         return request

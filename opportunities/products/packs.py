@@ -1,8 +1,13 @@
-"""Which delivery packs fit a vehicle, and which one an offer proposes first (V-10)."""
+"""Which delivery packs fit a vehicle, which one an offer proposes first, and the lines a
+pack expands into (V-10)."""
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
 
-from opportunities.products.models import Product
+from opportunities.products.models import PackElement, Product
+from opportunities.sales import pricing
+from opportunities.sales.models import OfferLine
 
 
 def _fits(values: list[str], value: str) -> bool:
@@ -35,3 +40,52 @@ def best_pack(vehicle, *, exclude: Iterable[int] = (), packs=None) -> Product | 
     """The pack pre-selected in an offer: the dearest; on a tie the most recent; or none."""
     fitting = compatible_packs(vehicle, exclude=exclude, packs=packs)
     return fitting[0] if fitting else None
+
+
+@dataclass(frozen=True)
+class PackLine:
+    label: str
+    amount: Decimal
+    element: PackElement | None
+    position: int = 0
+
+
+def pack_lines(pack: Product | None, *, keep: Collection[int] | None = None) -> list[PackLine]:
+    """The one rule expanding a pack into offer lines: one line per element in the pack's
+    order (all of them, or only the element ids in ``keep``); a pack without detail is one
+    line at its price. Reads ``pack.elements.all()`` (prefetch it for many packs)."""
+    if pack is None:
+        return []
+    elements = list(pack.elements.all())
+    if not elements:
+        return [PackLine(label=pack.name, amount=pack.price, element=None)]
+    return [
+        PackLine(label=e.label, amount=e.price, element=e, position=e.position)
+        for e in elements
+        if keep is None or e.pk in keep
+    ]
+
+
+def pack_pricing_lines(
+    pack: Product | None, *, keep: Collection[int] | None = None
+) -> list[pricing.Line]:
+    """The pack's lines for the totals (offer builder preview and save)."""
+    return [pricing.Line("pack", line.label, line.amount) for line in pack_lines(pack, keep=keep)]
+
+
+def pack_offer_lines(
+    offer, pack: Product | None, *, keep: Collection[int] | None = None
+) -> list[OfferLine]:
+    """The pack's lines of ``offer``, unsaved (one ``bulk_create`` for one or many offers)."""
+    return [
+        OfferLine(
+            offer=offer,
+            kind=OfferLine.Kind.PACK,
+            product=pack,
+            pack_element=line.element,
+            label=line.label,
+            amount=line.amount,
+            position=line.position,
+        )
+        for line in pack_lines(pack, keep=keep)
+    ]

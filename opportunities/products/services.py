@@ -26,16 +26,16 @@ from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from openflex.accounts.selectors import user_is_platform_admin
-from openflex.core.templatetags.openflex import format_money
+from openflex.accounts import rules
+from openflex.core.money import format_money
 from opportunities.fields import MAX_AMOUNT, ZERO
 from opportunities.products import packs
 from opportunities.products.models import PackElement, Product, VehicleProduct
 from opportunities.sales.models import Offer, OfferLine, OpportunityEvent, Order
 from vehicles.models import Energy, Parc, StandardStatus, Vehicle, VehicleEvent
-from vehicles.services import vehicle_event_record
+from vehicles.services import vehicle_event_record, vehicle_get_locked
 
-CONFIGURE = "accounts.change_vehicle_configuration"
+CONFIGURE = rules.CONFIGURE_VEHICLES
 ATTACHABLE = (Product.Kind.ACCESSORY, Product.Kind.SERVICE)
 SHOWN = 10  # numbers listed in a confirmation text before "et N autres"
 MAX_ELEMENTS = 30
@@ -180,7 +180,7 @@ def _clean(
 
 def _check_admin(user) -> None:
     """Products are managed by platform administrators only (ORG-5)."""
-    if not user_is_platform_admin(user):
+    if not rules.can_manage_products(user):
         raise PermissionDenied
 
 
@@ -275,19 +275,6 @@ def product_update(
 
 
 # --- Reads ------------------------------------------------------------------------------
-
-
-def products_by_kind() -> list[tuple[str, str, list[Product]]]:
-    """(kind, label, products) for every kind, packs first, elements prefetched (2 queries)."""
-    products = list(
-        Product.objects.order_by("name", "pk").prefetch_related(
-            Prefetch("elements", queryset=PackElement.objects.order_by("position", "pk"))
-        )
-    )
-    grouped: dict[str, list[Product]] = defaultdict(list)
-    for product in products:
-        grouped[product.kind].append(product)
-    return [(kind.value, kind.label, grouped.get(kind.value, [])) for kind in Product.Kind]
 
 
 def product_get(*, pk: int) -> Product | None:
@@ -496,39 +483,6 @@ class DeletionDone:
     vehicles_changed: int
 
 
-def _pack_lines(offer: Offer, pack: Product | None) -> list[OfferLine]:
-    """The pack lines of ``offer`` for ``pack`` with all its elements.
-
-    Same lines as ``services._offer_pack_lines(offer, pack)`` (checked by a test), built
-    without writing so that many offers are replaced with one insert.
-    """
-    if pack is None:
-        return []
-    elements = list(pack.elements.all())
-    if not elements:
-        return [
-            OfferLine(
-                offer=offer,
-                kind=OfferLine.Kind.PACK,
-                product=pack,
-                label=pack.name,
-                amount=pack.price,
-            )
-        ]
-    return [
-        OfferLine(
-            offer=offer,
-            kind=OfferLine.Kind.PACK,
-            product=pack,
-            pack_element=element,
-            label=element.label,
-            amount=element.price,
-            position=element.position,
-        )
-        for element in elements
-    ]
-
-
 def _lock_open_offers(product: Product) -> list[Offer]:
     used = Q(pk__in=OfferLine.objects.filter(product=product).values("offer_id"))
     if product.kind == Product.Kind.PACK:
@@ -560,7 +514,7 @@ def _replace_pack(pack: Product, by) -> int:
         best = packs.best_pack(offer.vehicle, exclude=[pack.pk], packs=remaining)
         chosen[offer.pk] = best
         by_pack[best.pk if best else None].append(offer.pk)
-        new_lines.extend(_pack_lines(offer, best))
+        new_lines.extend(packs.pack_offer_lines(offer, best))
     ids = [o.pk for o in offers]
     OfferLine.objects.filter(offer_id__in=ids, kind=OfferLine.Kind.PACK).delete()
     OfferLine.objects.bulk_create(new_lines)
@@ -673,7 +627,7 @@ def product_delete(*, product: Product, by) -> DeletionDone:
 
 def user_can_attach_products(user) -> bool:
     """Fleet managers with the vehicle-configuration right, and administrators (V-10)."""
-    return bool(user.has_perm(CONFIGURE) or user_is_platform_admin(user))
+    return rules.can_attach_products(user)
 
 
 def _check_attach(vehicle: Vehicle, product: Product, by) -> None:
@@ -689,7 +643,7 @@ def _check_attach(vehicle: Vehicle, product: Product, by) -> None:
 def vehicle_product_attach(*, vehicle: Vehicle, product: Product, by) -> VehicleProduct:
     """Attach an accessory or a service; the next offers on the vehicle include it."""
     _check_attach(vehicle, product, by)
-    vehicle = Vehicle.objects.select_for_update().get(pk=vehicle.pk)
+    vehicle = vehicle_get_locked(pk=vehicle.pk)
     # Locked so that a deletion running at the same time either comes first or waits.
     if not Product.objects.select_for_update().filter(pk=product.pk).exists():
         raise ValidationError({"product": _("Ce produit a été supprimé.")})
@@ -717,7 +671,7 @@ def vehicle_product_attach(*, vehicle: Vehicle, product: Product, by) -> Vehicle
 def vehicle_product_detach(*, vehicle: Vehicle, product: Product, by) -> None:
     """Detach an accessory or a service; offers already made keep their lines."""
     _check_attach(vehicle, product, by)
-    vehicle = Vehicle.objects.select_for_update().get(pk=vehicle.pk)
+    vehicle = vehicle_get_locked(pk=vehicle.pk)
     deleted, _detail = VehicleProduct.objects.filter(vehicle=vehicle, product=product).delete()
     if not deleted:
         raise ValidationError({"product": _("« %s » n'est pas sur ce véhicule.") % product.name})

@@ -10,8 +10,11 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from openflex.accounts.permissions import admin_required
+from openflex.core import lists
 from openflex.core.inputs import parse_id
+from opportunities.products import selectors as products_selectors
 from opportunities.products import services as products
+from opportunities.products.filters import ProductFilter
 from opportunities.products.forms import ProductForm, element_formset
 from opportunities.products.models import Product
 from vehicles.models import Energy
@@ -36,12 +39,17 @@ def _compatibility(product: Product) -> list[tuple[str, str]]:
 @admin_required
 @require_http_methods(["GET"])
 def product_list(request: HttpRequest) -> HttpResponse:
-    groups = []
-    for kind, label, items in products.products_by_kind():
-        for product in items:
-            product.compatibility = _compatibility(product) if kind == Product.Kind.PACK else []
-        groups.append({"kind": kind, "label": label, "products": items})
-    return render(request, "opportunities/products/list.html", {"groups": groups})
+    def with_compatibility(rows):
+        rows = list(rows)
+        for product in rows:
+            is_pack = product.kind == Product.Kind.PACK
+            product.compatibility = _compatibility(product) if is_pack else []
+        return rows
+
+    filterset = ProductFilter(request.GET, queryset=products_selectors.product_list())
+    return lists.render_list(
+        request, "opportunities/products/list.html", filterset, rows=with_compatibility
+    )
 
 
 def _get(pk: int) -> Product:

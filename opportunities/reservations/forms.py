@@ -3,15 +3,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy
 
-from opportunities.reservations import services as reservations
+from openflex.core.forms import ReasonField
 
 
 class ReservationEndForm(forms.Form):
-    reason = forms.CharField(
+    reason = ReasonField(
         label=gettext_lazy("Motif de l'annulation"),
-        max_length=reservations.REASON_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": gettext_lazy("Indiquez le motif de l'annulation.")},
+        required=True,
+        required_message=gettext_lazy("Indiquez le motif de l'annulation."),
     )
 
 

@@ -32,8 +32,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from openflex.accounts.models import UserGroupType
-from openflex.accounts.selectors import user_has_type, user_is_platform_admin
+from openflex.accounts import rules
+from openflex.core.inputs import reason_clean
 from openflex.notifications.services import email_send, notification_create
 from opportunities.reservations.models import Reservation
 from opportunities.sales.models import Offer, Opportunity, OpportunityEvent, Order, SalesSettings
@@ -45,10 +45,13 @@ from vehicles.models import (
     Vehicle,
     VehicleEvent,
 )
-from vehicles.services import vehicle_event_record, vehicle_reservation_set
+from vehicles.services import (
+    vehicle_event_record,
+    vehicle_get_locked,
+    vehicle_reservation_set,
+)
 
 HOLD_AFTER_ENTRY = timedelta(hours=48)
-REASON_MAX_LENGTH = 500
 # The kinds that a pre-entry reservation puts on the vehicle (not the customer's P-8 one).
 OWN_KINDS = (ReservationKind.UNLIMITED, ReservationKind.HOURS_48)
 LIVE_ORDERS = [*Order.ACTIVE, Order.Status.MODIFYING, Order.Status.PENDING_CANCELLATION]
@@ -82,14 +85,7 @@ def reservation_active_for_vehicle(*, vehicle: Vehicle, lock: bool = False) -> R
 def reservation_user_is_manager(user, vehicle: Vehicle) -> bool:
     """Who may end any reservation on the vehicle: a platform administrator, or a sales
     manager / director attached to the vehicle's owning point of sale."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if user_is_platform_admin(user):
-        return True
-    return (
-        user_has_type(user, UserGroupType.SALES_MANAGER, UserGroupType.DIRECTOR)
-        and user.points_of_sale.filter(pk=vehicle.point_of_sale_id).exists()
-    )
+    return rules.is_sales_manager_at(user, vehicle.point_of_sale_id)
 
 
 def reservation_eligibility_error(*, offer: Offer, vehicle: Vehicle | None = None) -> str | None:
@@ -165,7 +161,7 @@ def reservation_create(*, offer: Offer, by) -> Reservation:
         raise PermissionDenied(_("Seul le vendeur de l'opportunité ou un responsable réserve."))
     # The row lock serialises two reservations of the same vehicle; the partial unique
     # constraint is the last word if anything slips past it.
-    vehicle = Vehicle.objects.select_for_update().get(pk=offer.vehicle_id)
+    vehicle = vehicle_get_locked(pk=offer.vehicle_id)
     error = reservation_eligibility_error(offer=offer, vehicle=vehicle)
     if error:
         raise _refused(error)
@@ -250,10 +246,8 @@ def reservation_end(
 ) -> Reservation:
     """End a reservation: a manager from the vehicle page (reason required), or the
     salesperson by abandoning the validated offer (through ``reservation_end_for_offer``)."""
-    reason = (reason or "").strip()
-    if "\x00" in reason:  # PostgreSQL refuses NUL bytes: a message, not a 500
-        raise ValidationError({"reason": _("Le motif contient un caractère invalide.")})
-    vehicle = Vehicle.objects.select_for_update().get(pk=reservation.vehicle_id)
+    reason = reason_clean(reason)
+    vehicle = vehicle_get_locked(pk=reservation.vehicle_id)
     if manager:
         if not reservation_user_is_manager(by, vehicle):
             raise PermissionDenied(
@@ -264,8 +258,6 @@ def reservation_end(
             )
         if not reason:
             raise ValidationError({"reason": _("Indiquez le motif de l'annulation.")})
-    if len(reason) > REASON_MAX_LENGTH:
-        raise ValidationError({"reason": _("Le motif est trop long (500 caractères au plus).")})
     locked = Reservation.objects.select_for_update().filter(pk=reservation.pk).first()
     if locked is None or locked.status != Reservation.Status.ACTIVE:
         raise _refused(_("Cette réservation est déjà terminée."))

@@ -6,24 +6,16 @@ from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
+from openflex.accounts import rules
 from openflex.accounts.selectors import points_of_sale_for_user
+from openflex.core.lists import ListFilterSet, SearchFilter, SortFilter, search_terms
 from opportunities.customers import selectors as customers_selectors
 from opportunities.sales import selectors as sales_selectors
 from opportunities.sales.models import Offer, Opportunity, Order
 
 
-def _search_terms(value: str) -> list[str]:
-    return [t for t in (value or "").replace("\x00", "").lower().split()[:6] if t]
-
-
-class OpportunityFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        label=_("Recherche"),
-        method="filter_search",
-        widget=forms.TextInput(
-            attrs={"type": "search", "placeholder": _("Client : nom, email, téléphone")}
-        ),
-    )
+class OpportunityFilter(ListFilterSet):
+    q = SearchFilter(method="filter_search", placeholder=_("Client : nom, email, téléphone"))
     status = django_filters.MultipleChoiceFilter(
         label=_("Statut"),
         choices=Opportunity.Status.choices,
@@ -53,14 +45,11 @@ class OpportunityFilter(django_filters.FilterSet):
         lookup_expr="date__lte",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    sort = django_filters.OrderingFilter(
-        label=_("Tri"),
-        fields=(("created_at", "created"), ("last_activity_at", "activity")),
-        field_labels={
-            "created_at": _("Date de création"),
-            "last_activity_at": _("Dernière activité"),
-        },
-        empty_label=None,
+    # A tie-breaker on the id keeps pages stable; both orders are index scans.
+    sort = SortFilter(
+        sorts={"created": ("created_at", "id"), "activity": ("last_activity_at", "id")},
+        labels={"created": _("Date de création"), "activity": _("Dernière activité")},
+        default="-created",
     )
 
     class Meta:
@@ -77,18 +66,8 @@ class OpportunityFilter(django_filters.FilterSet):
         if not customers_selectors.user_sees_point_of_sale_opportunities(user):
             self.filters.pop("salesperson")
 
-    @property
-    def qs(self):
-        qs = super().qs
-        sort = self.form.cleaned_data.get("sort") or []
-        # A tie-breaker on the id keeps pages stable; both orders are index scans.
-        fields = [sort[0]] if sort else ["-created"]
-        field = {"created": "created_at", "activity": "last_activity_at"}[fields[0].lstrip("-")]
-        direction = "-" if fields[0].startswith("-") else ""
-        return qs.order_by(f"{direction}{field}", f"{direction}id")
-
     def filter_search(self, queryset, name, value):
-        for term in _search_terms(value):
+        for term in search_terms(value):
             queryset = queryset.filter(customer__search_text__contains=term)
         return queryset
 
@@ -147,18 +126,14 @@ ORDER_VIEWS = {
 }
 
 
-class OrderFilter(django_filters.FilterSet):
+class OrderFilter(ListFilterSet):
     vue = django_filters.ChoiceFilter(
         label=_("Vue"),
         choices=[(k, v[0]) for k, v in ORDER_VIEWS.items()],
         method="filter_view",
         empty_label=_("Toutes les commandes"),
     )
-    q = django_filters.CharFilter(
-        label=_("Recherche"),
-        method="filter_search",
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Client")}),
-    )
+    q = SearchFilter(method="filter_search", placeholder=_("Client"))
     status = django_filters.MultipleChoiceFilter(
         label=_("Statut"),
         choices=Order.Status.choices,
@@ -168,6 +143,7 @@ class OrderFilter(django_filters.FilterSet):
     point_of_sale = django_filters.ModelChoiceFilter(
         label=_("Point de vente"), queryset=None, distinct=False
     )
+    sort = SortFilter(sorts={"created": ("created_at", "id")}, default="-created")
 
     class Meta:
         model = Order
@@ -178,16 +154,12 @@ class OrderFilter(django_filters.FilterSet):
         self.user = user
         self.filters["point_of_sale"].queryset = points_of_sale_for_user(user).order_by("name")
 
-    @property
-    def qs(self):
-        return super().qs.order_by("-created_at", "-id")
-
     def filter_view(self, queryset, name, value):
-        if value == "usine" and not self.user.has_perm("accounts.access_vn"):
+        if value == "usine" and not rules.has_vn_access(self.user):
             return queryset.none()
         return queryset.filter(**ORDER_VIEWS[value][1]) if value in ORDER_VIEWS else queryset
 
     def filter_search(self, queryset, name, value):
-        for term in _search_terms(value):
+        for term in search_terms(value):
             queryset = queryset.filter(opportunity__customer__search_text__contains=term)
         return queryset

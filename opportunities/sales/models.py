@@ -10,11 +10,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin, transition
+from django_fsm import GET_STATE, ConcurrentTransitionMixin, FSMField, FSMModelMixin, transition
 
 from opportunities.customers.models import Customer
 from opportunities.fields import money_field, user_fk
 from opportunities.products.models import PackElement, Product
+from opportunities.sales import rights
 
 
 class SalesSettings(models.Model):
@@ -107,7 +108,18 @@ class Opportunity(FSMModelMixin, models.Model):
     def win(self) -> None:
         pass
 
-    @transition(field=status, source=Status.OPEN, target=Status.ABANDONED)
+    @transition(
+        field=status,
+        source=Status.OPEN,
+        target=Status.ABANDONED,
+        permission=rights.opportunity_may_act,
+        custom={
+            "action": "abandon",
+            "label": _("Abandonner l'opportunité"),
+            "tone": "danger",
+            "reason_required": True,
+        },
+    )
     def abandon(self) -> None:
         pass
 
@@ -238,11 +250,73 @@ class Offer(FSMModelMixin, models.Model):
     def __str__(self) -> str:
         return f"Offre n° {self.pk}"
 
-    @transition(field=status, source=Status.OPEN, target=Status.VALIDATED)
+    # ``permission`` and ``custom`` as on Order: the offer page's buttons come from here.
+    # Ordering, revising (a new version) and duplicating keep the status (target None):
+    # their services write; they are declared so that their buttons follow the same rules.
+    @transition(
+        field=status,
+        source=Status.OPEN,
+        target=Status.VALIDATED,
+        permission=rights.offer_may_act,
+        custom={
+            "action": "valider",
+            "label": _("Valider l'offre"),
+            "title": _("Le client accepte cette offre"),
+            "tone": "primary",
+        },
+    )
     def validate(self) -> None:
         pass
 
-    @transition(field=status, source=[Status.OPEN, Status.VALIDATED], target=Status.CANCELLED)
+    @transition(
+        field=status,
+        source=Status.VALIDATED,
+        target=None,
+        permission=rights.offer_may_change,
+        custom={"action": "commander", "label": _("Passer la commande"), "tone": "primary"},
+    )
+    def place_order(self) -> None:
+        pass
+
+    @transition(
+        field=status,
+        source=Status.VALIDATED,
+        target=None,
+        permission=rights.offer_may_change,
+        custom={
+            "action": "modifier",
+            "label": _("Modifier"),
+            "title": _("Annule cette offre et en crée une nouvelle version"),
+            "tone": "secondary",
+        },
+    )
+    def revise(self) -> None:
+        pass
+
+    @transition(
+        field=status,
+        source=[Status.OPEN, Status.VALIDATED, Status.FINISHED],
+        target=None,
+        permission=rights.offer_may_act,
+        custom={"action": "dupliquer", "label": _("Dupliquer"), "tone": "secondary"},
+    )
+    def duplicate(self) -> None:
+        pass
+
+    @transition(
+        field=status,
+        source=Status.OPEN,
+        target=Status.CANCELLED,
+        permission=rights.offer_may_act,
+        custom={"action": "annuler", "label": _("Annuler l'offre"), "tone": "ghost"},
+    )
+    @transition(
+        field=status,
+        source=Status.VALIDATED,
+        target=Status.CANCELLED,
+        permission=rights.offer_may_change,
+        custom={"action": "annuler", "label": _("Annuler l'offre"), "tone": "ghost"},
+    )
     def cancel(self) -> None:
         pass
 
@@ -400,6 +474,12 @@ class Order(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     def __str__(self) -> str:
         return f"Commande n° {self.pk}"
 
+    # Transitions: ``permission`` says who may take them from the pages (sales/rights.py);
+    # ``custom`` carries the button: its action name (the view's registry), label, tone,
+    # and whether a reason is required; ``"list": True`` also shows it in the order lists.
+    # A source without ``custom`` is a step the services take on their own (after a
+    # signature, a transfer, a replacement). Buttons: primary first, danger last.
+
     # Submission ("Valider et imprimer" / "Envoyer en e-signature")
     @transition(field=status, source=S.DRAFT, target=S.PENDING_SIGNATURE)
     def send_for_signature(self) -> None:
@@ -411,81 +491,168 @@ class Order(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
 
     @transition(
         field=status,
-        source=[S.DRAFT, S.PENDING_SIGNATURE, S.PENDING_TRANSFER],
+        source=S.DRAFT,
         target=S.PENDING_VALIDATION,
+        permission=rights.order_may_act,
+        custom={"action": "submit", "label": _("Valider et imprimer"), "tone": "primary"},
+    )
+    @transition(
+        field=status, source=[S.PENDING_SIGNATURE, S.PENDING_TRANSFER], target=S.PENDING_VALIDATION
     )
     def submit(self) -> None:
         pass
 
     @transition(
         field=status,
-        source=[S.DRAFT, S.PENDING_SIGNATURE, S.PENDING_TRANSFER, S.PENDING_VALIDATION],
+        source=S.PENDING_VALIDATION,
         target=S.ORDERED,
+        permission=rights.order_may_decide,
+        custom={"action": "validate", "label": _("Valider"), "tone": "primary", "list": True},
+    )
+    @transition(
+        field=status, source=[S.DRAFT, S.PENDING_SIGNATURE, S.PENDING_TRANSFER], target=S.ORDERED
     )
     def validate(self) -> None:
         pass
 
     @transition(
         field=status,
-        source=[S.PENDING_VALIDATION, S.PENDING_TRANSFER, S.PENDING_SIGNATURE],
+        source=S.PENDING_VALIDATION,
         target=S.REFUSED,
+        permission=rights.order_may_decide,
+        custom={
+            "action": "refuse",
+            "label": _("Refuser"),
+            "tone": "danger",
+            "reason_required": True,
+            "list": True,
+        },
     )
+    @transition(field=status, source=[S.PENDING_TRANSFER, S.PENDING_SIGNATURE], target=S.REFUSED)
     def refuse(self) -> None:
         pass
 
-    @transition(field=status, source=S.ORDERED, target=S.TO_DELIVER)
-    def prepare(self) -> None:
-        pass
-
-    @transition(field=status, source=S.TO_DELIVER, target=S.DELIVERED)
-    def deliver(self) -> None:
-        pass
-
     # Cancellation: directly with the right, or requested and confirmed by a superior.
-    @transition(field=status, source=CANCELLABLE, target=S.PENDING_CANCELLATION)
-    def request_cancellation(self) -> None:
-        pass
-
     @transition(
-        field=status, source=[*CANCELLABLE, S.PENDING_CANCELLATION, S.MODIFYING], target=S.CANCELLED
+        field=status,
+        source=CANCELLABLE,
+        target=S.CANCELLED,
+        permission=rights.order_may_cancel,
+        custom={
+            "action": "cancel",
+            "label": _("Annuler la commande"),
+            "tone": "danger",
+            "reason_required": True,
+        },
     )
+    @transition(
+        field=status,
+        source=S.PENDING_CANCELLATION,
+        target=S.CANCELLED,
+        permission=rights.order_may_decide,
+        custom={
+            "action": "confirm_cancellation",
+            "label": _("Confirmer l'annulation"),
+            "tone": "danger",
+            "list": True,
+        },
+    )
+    @transition(field=status, source=S.MODIFYING, target=S.CANCELLED)
     def cancel(self) -> None:
-        pass
-
-    @transition(field=status, source=[S.PENDING_CANCELLATION, S.MODIFYING], target=S.ORDERED)
-    def restore_ordered(self) -> None:
-        """Back to the status it had (a rejected cancellation request, a withdrawn change)."""
-
-    @transition(field=status, source=[S.PENDING_CANCELLATION, S.MODIFYING], target=S.TO_DELIVER)
-    def restore_to_deliver(self) -> None:
-        pass
-
-    @transition(
-        field=status, source=[S.PENDING_CANCELLATION, S.MODIFYING], target=S.PENDING_VALIDATION
-    )
-    def restore_pending_validation(self) -> None:
-        pass
-
-    @transition(field=status, source=[S.PENDING_CANCELLATION, S.MODIFYING], target=S.DRAFT)
-    def restore_draft(self) -> None:
         pass
 
     @transition(
         field=status,
-        source=[S.PENDING_CANCELLATION, S.MODIFYING],
-        target=S.PENDING_SIGNATURE,
+        source=[
+            S.PENDING_SIGNATURE,
+            S.PENDING_TRANSFER,
+            S.PENDING_VALIDATION,
+            S.ORDERED,
+            S.TO_DELIVER,
+        ],
+        target=S.PENDING_CANCELLATION,
+        permission=rights.order_may_request_cancellation,
+        custom={
+            "action": "cancel",
+            "label": _("Demander l'annulation"),
+            "tone": "danger",
+            "reason_required": True,
+        },
     )
-    def restore_pending_signature(self) -> None:
+    @transition(field=status, source=S.DRAFT, target=S.PENDING_CANCELLATION)
+    def request_cancellation(self) -> None:
+        pass
+
+    # Back to the status it had (a rejected cancellation request, a withdrawn change): the
+    # target is read from ``status_before`` (a draft if it is missing).
+    @transition(
+        field=status,
+        source=S.PENDING_CANCELLATION,
+        target=GET_STATE(lambda order: order.state_to_restore, states=CANCELLABLE),
+        permission=rights.order_may_decide,
+        custom={
+            "action": "reject_cancellation",
+            "label": _("Refuser l'annulation"),
+            "tone": "secondary",
+            "reason_required": True,
+            "list": True,
+        },
+    )
+    @transition(
+        field=status,
+        source=S.MODIFYING,
+        target=GET_STATE(lambda order: order.state_to_restore, states=CANCELLABLE),
+        permission=rights.order_may_act,
+        custom={
+            "action": "withdraw_modification",
+            "label": _("Abandonner la modification"),
+            "tone": "secondary",
+        },
+    )
+    def restore(self) -> None:
         pass
 
     @transition(
-        field=status, source=[S.PENDING_CANCELLATION, S.MODIFYING], target=S.PENDING_TRANSFER
+        field=status,
+        source=S.ORDERED,
+        target=S.TO_DELIVER,
+        permission=rights.order_may_prepare,
+        custom={"action": "prepare", "label": _("Prêt à livrer"), "tone": "primary", "list": True},
     )
-    def restore_pending_transfer(self) -> None:
+    def prepare(self) -> None:
+        pass
+
+    @transition(
+        field=status,
+        source=S.TO_DELIVER,
+        target=S.DELIVERED,
+        permission=rights.order_may_deliver,
+        custom={"action": "deliver", "label": _("Déclarer livré"), "tone": "primary", "list": True},
+    )
+    def deliver(self) -> None:
+        pass
+
+    # A VN order placed with the manufacturer: the status stays (target None), the service
+    # records the date; declared here so that its button follows the same rules.
+    @transition(
+        field=status,
+        source=[S.ORDERED, S.TO_DELIVER],
+        target=None,
+        conditions=[lambda order: order.vehicle.parc == "VN" and not order.factory_ordered_at],
+        permission=rights.order_may_order_from_factory,
+        custom={"action": "factory", "label": _("Commandé à l'usine"), "tone": "secondary"},
+    )
+    def order_from_factory(self) -> None:
         pass
 
     # Modification ("Modifier"): a new offer version is prepared, then the new order replaces it.
-    @transition(field=status, source=MODIFIABLE, target=S.MODIFYING)
+    @transition(
+        field=status,
+        source=MODIFIABLE,
+        target=S.MODIFYING,
+        permission=rights.order_may_modify,
+        custom={"action": "modify", "label": _("Modifier"), "tone": "secondary"},
+    )
     def start_modification(self) -> None:
         pass
 
@@ -494,8 +661,35 @@ class Order(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         pass
 
     @property
+    def state_to_restore(self) -> str:
+        """Where ``restore`` goes back to: the status saved when the order left it."""
+        return self.status_before if self.status_before in self.CANCELLABLE else self.S.DRAFT
+
+    @property
     def is_validated(self) -> bool:
         return self.status in self.VALIDATED
+
+    # What the pages ask (templates do not compare status strings).
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.S.DRAFT
+
+    @property
+    def is_waiting_for_transfer(self) -> bool:
+        return self.status == self.S.PENDING_TRANSFER
+
+    @property
+    def is_cancellation_requested(self) -> bool:
+        return self.status == self.S.PENDING_CANCELLATION
+
+    @property
+    def shows_decision_reason(self) -> bool:
+        """The reason of a refusal, a cancellation or a cancellation request."""
+        return bool(self.decision_reason) and self.status in (
+            self.S.REFUSED,
+            self.S.PENDING_CANCELLATION,
+            self.S.CANCELLED,
+        )
 
 
 class OrderEvent(models.Model):

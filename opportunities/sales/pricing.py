@@ -8,21 +8,15 @@ it is not part of the totals (O-6, "Acompte non compris dans les calculs").
 """
 
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
-VAT_RATE = Decimal("0.20")
-CENT = Decimal("0.01")
+# The VAT rate and the TTC → HT rule are written once, beside the money display; the
+# ``|ht`` template filter uses the same function.
+from openflex.core.money import CENT, VAT_RATE, cents, to_ht  # noqa: F401
+
 ZERO = Decimal("0.00")
 MAX_AMOUNT = Decimal("9999999.99")
 CASH_LIMIT = Decimal("1000.00")  # O-6: cash may not exceed 1 000 €
-
-
-def cents(value) -> Decimal:
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def to_ht(amount: Decimal) -> Decimal:
-    return cents(Decimal(amount) / (1 + VAT_RATE))
 
 
 def parse_amount(raw) -> Decimal:

@@ -6,11 +6,9 @@ from django.db.models import BooleanField, Case, Exists, OuterRef, Q, QuerySet, 
 from django.http import Http404
 from django.utils import timezone
 
-from openflex.accounts.selectors import (
-    user_group_types,
-    user_is_platform_admin,
-)
-from opportunities.customers.selectors import MANAGER_TYPES, _pos_ids
+from openflex.accounts import rules
+from openflex.accounts.selectors import user_is_platform_admin
+from opportunities.customers.selectors import _pos_ids
 from opportunities.sales.models import (
     Appointment,
     Offer,
@@ -30,7 +28,7 @@ def opportunity_queryset_for_user(user) -> QuerySet[Opportunity]:
     qs = Opportunity.objects.all()
     if user_is_platform_admin(user):
         return qs
-    if user_group_types(user) & MANAGER_TYPES:
+    if rules.is_manager(user):
         return qs.filter(point_of_sale__in=_pos_ids(user))
     return qs.filter(salesperson=user)
 
@@ -117,6 +115,7 @@ def offer_get_for_user(*, user, pk: int) -> Offer:
             "vehicle",
             "pack",
         )
+        .prefetch_related("orders")  # its live orders: the page and its buttons
         .filter(pk=pk)
         .first()
     )
@@ -131,7 +130,7 @@ def order_queryset_for_user(user) -> QuerySet[Order]:
     qs = Order.objects.all()
     if user_is_platform_admin(user):
         return qs
-    if user_group_types(user) & MANAGER_TYPES:
+    if rules.is_manager(user):
         return qs.filter(point_of_sale__in=_pos_ids(user))
     return qs.filter(opportunity__salesperson=user)
 
@@ -172,18 +171,6 @@ def orders_of_user_points_of_sale(*, user) -> QuerySet[Order]:
     if not user_is_platform_admin(user):
         qs = qs.filter(point_of_sale__in=_pos_ids(user))
     return qs
-
-
-def orders_in_status(*, user, statuses) -> QuerySet[Order]:
-    return orders_of_user_points_of_sale(user=user).filter(status__in=statuses)
-
-
-def orders_to_order_from_factory(*, user) -> QuerySet[Order]:
-    return orders_of_user_points_of_sale(user=user).filter(
-        status__in=[Order.Status.ORDERED, Order.Status.TO_DELIVER],
-        vehicle__parc="VN",
-        factory_ordered_at__isnull=True,
-    )
 
 
 def salespeople_for(point_of_sale_ids):

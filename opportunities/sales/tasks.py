@@ -5,12 +5,6 @@ from celery import shared_task
 from opportunities.sales import services
 
 
-@shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
-def order_vehicle_follow_task(order_id: int, status: str, by_id: int | None, reason: str) -> None:
-    """After an order transition commits: move its vehicle (livraison, sortie, back)."""
-    services.order_vehicle_follow(order_id=order_id, status=status, by_id=by_id, reason=reason)
-
-
 @shared_task
 def opportunities_cancel_inactive_task() -> int:
     """Every night (beat): abandon opportunities inactive for the configured delay (O-1)."""

@@ -17,6 +17,9 @@ urlpatterns = [
     path("commandes/", orders.order_list, name="orders"),
     path("commandes/<int:pk>/", orders.order_detail, name="order_detail"),
     path("commandes/<int:pk>/reglement/", orders.order_payment, name="order_payment"),
+    # One view per aggregate dispatches its actions by name (a registry in its module);
+    # the list rows' forms name the action with the button pressed instead of the URL.
     path("commandes/<int:pk>/action/", orders.order_action, name="order_action"),
+    path("commandes/<int:pk>/action/<slug:name>/", orders.order_action, name="order_action"),
     path("parametres/ventes/", opportunities.sales_settings, name="sales_settings"),
 ]

@@ -4,10 +4,11 @@ from django import forms
 from django.core.validators import FileExtensionValidator
 from django.utils.translation import gettext_lazy as _
 
+from openflex.core.forms import ReasonField
 from opportunities.sales.forms import money_field
 from opportunities.sales.models import Offer
 from opportunities.tradeins.models import TradeIn
-from opportunities.tradeins.selectors import MAX_MILEAGE, PHOTO_EXTENSIONS, REASON_MAX_LENGTH
+from opportunities.tradeins.selectors import MAX_MILEAGE, PHOTO_EXTENSIONS
 from vehicles.models import Energy
 
 
@@ -149,14 +150,10 @@ class TradeInRequestForm(TradeInForm):
 
 
 class TradeInRefuseForm(forms.Form):
-    reason = forms.CharField(
+    reason = ReasonField(
         label=_("Motif du refus"),
-        max_length=REASON_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={
-            "required": _("Indiquez le motif du refus."),
-            "max_length": _("Le motif est trop long (500 caractères au plus)."),
-        },
+        required=True,
+        required_message=_("Indiquez le motif du refus."),
     )
 
 

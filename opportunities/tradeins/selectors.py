@@ -10,18 +10,15 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
+from openflex.accounts import rules
 from openflex.accounts.models import User, UserGroupType
 from openflex.accounts.selectors import (
     points_of_sale_for_user,
-    user_has_type,
     user_is_platform_admin,
 )
 from opportunities.sales import pricing, selectors
-from opportunities.sales.models import Offer, Opportunity
+from opportunities.sales.models import Opportunity
 from opportunities.tradeins.models import TradeIn, ValidatorFilter
-
-VALIDATE_TRADEINS = "accounts.validate_tradeins"
-
 
 PENDING = [TradeIn.Status.TO_VALIDATE, TradeIn.Status.AUCTION]
 
@@ -30,9 +27,6 @@ MAX_MILEAGE = 1_500_000
 
 
 MAX_VALUE = pricing.MAX_AMOUNT
-
-
-REASON_MAX_LENGTH = 500
 
 
 MAX_PHOTOS = 12
@@ -74,16 +68,8 @@ def _who(user) -> str:
     return (user.get_full_name() or user.email) if user else _("le système")
 
 
-def _euros(value: Decimal) -> str:
-    text = f"{pricing.cents(value):,.2f}".replace(",", " ").replace(".", ",")
-    return f"{text} €"
-
-
 def user_is_tradein_validator(user) -> bool:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    # The group types are cached on the user: ask them before the rights (two queries).
-    return user_has_type(user, UserGroupType.TRADEIN_VALIDATOR) or user.has_perm(VALIDATE_TRADEINS)
+    return rules.is_tradein_validator(user)
 
 
 def _validator_pos_ids(user):
@@ -92,11 +78,7 @@ def _validator_pos_ids(user):
 
 def user_can_decide(user, trade_in: TradeIn) -> bool:
     """A validator of the trade-in's point of sale (a platform administrator: any)."""
-    if not user_is_tradein_validator(user):
-        return False
-    if user_is_platform_admin(user):
-        return True
-    return user.points_of_sale.filter(pk=trade_in.point_of_sale_id).exists()
+    return rules.can_validate_tradeins(user, trade_in.point_of_sale_id)
 
 
 def tradein_queryset_for_user(user) -> QuerySet[TradeIn]:
@@ -276,10 +258,6 @@ def tradein_actions(*, trade_in: TradeIn, user) -> list[dict]:
         if not trade_in.stock_vehicle_id:
             actions.append({"action": "stock", "label": _("Créer le VO en stock"), "style": ""})
     return actions
-
-
-def tradein_open_offers(opportunity: Opportunity) -> QuerySet[Offer]:
-    return opportunity.offers.filter(status=Offer.Status.OPEN).select_related("vehicle")
 
 
 def user_can_edit(user, trade_in: TradeIn) -> bool:

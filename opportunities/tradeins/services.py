@@ -10,11 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
+from openflex.accounts import rules
 from openflex.accounts.models import PhysicalSite
-from openflex.accounts.selectors import (
-    user_is_platform_admin,
-)
+from openflex.core.inputs import reason_clean
+from openflex.core.money import format_money
 from openflex.notifications.services import email_send, notifications_create_bulk
+from openflex.outbox.services import effect_enqueue, effect_key
 from opportunities.customers import services as customers_services
 from opportunities.sales import pricing, selectors
 from opportunities.sales import services as sales_services
@@ -28,9 +29,7 @@ from opportunities.tradeins.selectors import (
     MAX_PHOTOS,
     MAX_VALUE,
     PHOTO_EXTENSIONS,
-    REASON_MAX_LENGTH,
     ZERO,
-    _euros,
     _refused,
     _who,
     tradein_validators_for,
@@ -41,6 +40,9 @@ from opportunities.tradeins.selectors import (
 )
 from vehicles.models import Energy, Parc, VehicleEvent, vin_validator
 from vehicles.services import vehicle_create, vehicle_event_record
+
+NOTIFY_VALIDATORS = "tradeins.notify_validators"
+NOTIFY_DECISION = "tradeins.notify_decision"
 
 
 def tradein_event_record(
@@ -191,7 +193,7 @@ def tradein_create(
         % {
             "kind": trade_in.get_kind_display(),
             "vehicle": f"{trade_in.brand} {trade_in.model}",
-            "value": _euros(trade_in.proposed_value),
+            "value": format_money(trade_in.proposed_value),
         },
     )
     sales_core.opportunity_touch(opportunity)
@@ -214,11 +216,7 @@ def tradein_request_create(
     _check_photos(photos)
     if creation_method not in TradeIn.Method.values:
         raise ValidationError({"creation_method": _("Mode de création inconnu.")})
-    if (
-        by is not None
-        and not user_is_platform_admin(by)
-        and not by.points_of_sale.filter(pk=point_of_sale.pk).exists()
-    ):
+    if by is not None and not rules.works_at(by, point_of_sale.pk):
         raise ValidationError({"point_of_sale": _("Vous n'êtes pas rattaché à ce point de vente.")})
     values.setdefault("kind", TradeIn.Kind.DRY)
     trade_in = TradeIn.objects.create(
@@ -367,7 +365,7 @@ def tradein_validate(*, trade_in: TradeIn, by) -> TradeIn:
         kind="validated",
         by=by,
         message=_("Validée par %(who)s : valeur de reprise %(value)s")
-        % {"who": _who(by), "value": _euros(trade_in.proposed_value)},
+        % {"who": _who(by), "value": format_money(trade_in.proposed_value)},
     )
     if trade_in.kind == TradeIn.Kind.WITH_ORDER and trade_in.offer_id:
         _offer_value_refresh(trade_in=trade_in, by=by)
@@ -377,13 +375,7 @@ def tradein_validate(*, trade_in: TradeIn, by) -> TradeIn:
 
 @transaction.atomic
 def tradein_refuse(*, trade_in: TradeIn, by, reason: str) -> TradeIn:
-    reason = (reason or "").strip()
-    if "\x00" in reason:  # PostgreSQL refuses NUL bytes: a message, not a 500
-        raise ValidationError({"reason": _("Le motif contient un caractère invalide.")})
-    if not reason:
-        raise ValidationError({"reason": _("Indiquez le motif du refus.")})
-    if len(reason) > REASON_MAX_LENGTH:
-        raise ValidationError({"reason": _("Le motif est trop long (500 caractères au plus).")})
+    reason = reason_clean(reason, required=True, required_message=_("Indiquez le motif du refus."))
     trade_in = _decide(trade_in, by, "refuse")
     trade_in.refuse()
     trade_in.decided_at, trade_in.decided_by = timezone.now(), by
@@ -428,7 +420,7 @@ def _offer_value_refresh(*, trade_in: TradeIn, by) -> None:
         kind="offer",
         by=by,
         message=_("Valeur de reprise de l'offre n° %(offer)s : %(value)s")
-        % {"offer": offer.pk, "value": _euros(offer.trade_in_value)},
+        % {"offer": offer.pk, "value": format_money(offer.trade_in_value)},
         data={"offer": offer.pk},
     )
 
@@ -488,7 +480,7 @@ def _stock_vehicle(trade_in: TradeIn, by):
         )
         % {
             "pk": trade_in.pk,
-            "value": _euros(trade_in.proposed_value),
+            "value": format_money(trade_in.proposed_value),
             "date": date_text,
             "days": days,
         },
@@ -553,7 +545,7 @@ def tradein_complete(*, trade_in: TradeIn, by) -> TradeIn:
     ) % {
         "offer": offer.pk,
         "vehicle": f"{trade_in.brand} {trade_in.model}",
-        "value": _euros(trade_in.proposed_value),
+        "value": format_money(trade_in.proposed_value),
     }
     vehicle_event_record(
         vehicle=vehicle,
@@ -597,11 +589,17 @@ def validator_filter_save(*, user, destinations=(), brands=(), methods=()) -> Va
 
 
 def _notify_validators_on_commit(trade_in_id: int) -> None:
-    transaction.on_commit(lambda: tradein_notify_validators(trade_in_id=trade_in_id))
+    effect_enqueue(
+        kind=NOTIFY_VALIDATORS,
+        key=effect_key("tradein", trade_in_id, "validators"),
+        payload={"trade_in_id": trade_in_id},
+    )
 
 
+@transaction.atomic
 def tradein_notify_validators(*, trade_in_id: int) -> int:
-    """In-app notifications (one bulk insert) and emails to the matching validators."""
+    """In-app notifications (one bulk insert) and emails to the matching validators (an
+    outbox effect of the request or the decision: it runs once, after their commit)."""
     trade_in = TradeIn.objects.select_related("point_of_sale", "opportunity__customer").get(
         pk=trade_in_id
     )
@@ -614,26 +612,28 @@ def tradein_notify_validators(*, trade_in_id: int) -> int:
         "destination": trade_in.get_destination_display(),
         "method": trade_in.get_creation_method_display(),
     }
-    with transaction.atomic():
-        notifications_create_bulk(
-            recipients=recipients, kind="tradein_request", title=title, url=url
+    notifications_create_bulk(recipients=recipients, kind="tradein_request", title=title, url=url)
+    for user in recipients:
+        email_send(
+            to=user.email,
+            subject=title,
+            template="opportunities/tradein_request",
+            context={"trade_in": trade_in, "url": url},
+            kind="tradein_request",
+            recipient=user,
         )
-        for user in recipients:
-            email_send(
-                to=user.email,
-                subject=title,
-                template="opportunities/tradein_request",
-                context={"trade_in": trade_in, "url": url},
-                kind="tradein_request",
-                recipient=user,
-            )
     return len(recipients)
 
 
 def _notify_decision_on_commit(trade_in_id: int) -> None:
-    transaction.on_commit(lambda: tradein_notify_decision(trade_in_id=trade_in_id))
+    effect_enqueue(
+        kind=NOTIFY_DECISION,
+        key=effect_key("tradein", trade_in_id, "decision"),
+        payload={"trade_in_id": trade_in_id},
+    )
 
 
+@transaction.atomic
 def tradein_notify_decision(*, trade_in_id: int) -> int:
     """The requester and the opportunity's salesperson learn the decision."""
     trade_in = TradeIn.objects.select_related(
@@ -651,17 +651,16 @@ def tradein_notify_decision(*, trade_in_id: int) -> int:
         "vehicle": f"{trade_in.brand} {trade_in.model}",
         "status": trade_in.get_status_display().lower(),
     }
-    with transaction.atomic():
-        notifications_create_bulk(
-            recipients=people.values(), kind="tradein_decision", title=title, url=url
+    notifications_create_bulk(
+        recipients=people.values(), kind="tradein_decision", title=title, url=url
+    )
+    for user in people.values():
+        email_send(
+            to=user.email,
+            subject=title,
+            template="opportunities/tradein_decision",
+            context={"trade_in": trade_in, "url": url},
+            kind="tradein_decision",
+            recipient=user,
         )
-        for user in people.values():
-            email_send(
-                to=user.email,
-                subject=title,
-                template="opportunities/tradein_decision",
-                context={"trade_in": trade_in, "url": url},
-                kind="tradein_decision",
-                recipient=user,
-            )
     return len(people)

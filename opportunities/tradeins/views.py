@@ -4,19 +4,20 @@ the trade-in page with its decisions, the validators' list with saved filters, t
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from openflex.accounts.selectors import points_of_sale_for_user
+from openflex.core import lists
 from opportunities.documents import services as documents
 from opportunities.documents.views import _pdf_response
 from opportunities.sales import selectors
 from opportunities.sales.models import Opportunity
 from opportunities.tradeins import selectors as tradeins_selectors
 from opportunities.tradeins import services as tradeins_services
+from opportunities.tradeins.filters import TradeInValidationFilter
 from opportunities.tradeins.forms import (
     TradeInForm,
     TradeInRefuseForm,
@@ -240,24 +241,24 @@ def tradein_validation_list(request: HttpRequest) -> HttpResponse:
                     ),
                 )
                 return redirect("opportunities:tradein_list")
-        values = {"destinations": [], "brands": [], "methods": []}
-        status = 400
+        data, status = QueryDict(), 400
     else:
-        has_query = any(k in request.GET for k in ("destinations", "brands", "methods", "f"))
-        form = ValidatorFilterForm(request.GET if has_query else None, brands=brands, initial=saved)
-        if has_query and form.is_valid():
-            values = form.cleaned_data
-        else:
-            values = {k: saved[k] for k in ("destinations", "brands", "methods")}
-        status = 200
-    qs = tradeins_selectors.tradeins_to_validate(user=request.user, **values).order_by(
-        "created_at", "pk"
+        form, status = None, 200
+        if any(k in request.GET for k in ("destinations", "brands", "methods", "f")):
+            data = request.GET
+        else:  # the first visit: the saved filters
+            data = QueryDict(mutable=True)
+            for key in ("destinations", "brands", "methods"):
+                data.setlist(key, saved[key])
+    filterset = TradeInValidationFilter(
+        data, queryset=tradeins_selectors.tradeins_to_validate(user=request.user), brands=brands
     )
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
+    return lists.render_list(
         request,
         "opportunities/tradeins/list.html",
-        {"form": form, "page": page, "saved": saved},
+        filterset,
+        per_page=PAGE_SIZE,
+        context={"form": form or filterset.form, "saved": saved},
         status=status,
     )
 

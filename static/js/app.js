@@ -7,17 +7,6 @@
     });
   }
   document.addEventListener("DOMContentLoaded", function () { hideToasts(document); });
-  // Server-side toasts sent with HX-Trigger: {"toast": {"message": "...", "level": "success"}}
-  document.body && document.body.addEventListener("toast", function (event) {
-    var box = document.getElementById("toasts");
-    if (!box || !event.detail) return;
-    var div = document.createElement("div");
-    div.className = "toast toast-" + (event.detail.level || "info");
-    div.setAttribute("role", "status");
-    div.textContent = event.detail.message;
-    box.appendChild(div);
-    hideToasts(box);
-  });
   // Escape closes an open disclosure menu and gives the focus back to its summary.
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") return;

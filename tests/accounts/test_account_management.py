@@ -5,9 +5,7 @@ import re
 import pytest
 from django.contrib.auth.models import Permission
 from django.core import mail
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from openflex.accounts.models import User, UserGroup, UserGroupType
 from openflex.notifications.models import OutboundEmail
@@ -17,6 +15,7 @@ from tests.accounts.factories import (
     UserFactory,
     UserGroupFactory,
 )
+from tests.lists import assert_list_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -384,14 +383,7 @@ def test_user_list_filters(admin_client):
     assert "Henry" in body and "<html" not in body
 
 
-def _list_queries(client) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get("/parametres/comptes/")
-    assert response.status_code == 200
-    return len(ctx)
-
-
-def test_user_list_query_count_does_not_grow_with_rows(admin_client, django_assert_num_queries):
+def test_user_list_query_count_does_not_grow_with_rows(admin_client):
     """X-2: the list's query count does not depend on the number of rows."""
     pdv = PointOfSaleFactory()
 
@@ -399,24 +391,20 @@ def test_user_list_query_count_does_not_grow_with_rows(admin_client, django_asse
         for _ in range(n):
             UserFactory(group_type=UserGroupType.SALESPERSON, points_of_sale=[pdv])
 
-    add(4)  # with the administrator: 5 users
-    small = _list_queries(admin_client)
-    add(20)  # 25 users
-    with django_assert_num_queries(small):
-        admin_client.get("/parametres/comptes/")
+    # With the administrator: 5 users, then 25.
+    assert_list_queries(admin_client, "/parametres/comptes/", add, budget=10, few=4, many=24)
     assert User.objects.count() == 25
+    assert_list_queries(admin_client, "/parametres/comptes/?type=vendeur", add, budget=10)
 
 
 def test_group_list_query_count_does_not_grow_with_rows(admin_client):
-    for _ in range(2):
-        UserGroupFactory(rights=["access_vn"])
-    with CaptureQueriesContext(connection) as few:
-        admin_client.get("/parametres/groupes/")
-    for _ in range(10):
-        UserGroupFactory(rights=["access_vn", "validate_orders"])
-    with CaptureQueriesContext(connection) as many:
-        admin_client.get("/parametres/groupes/")
-    assert len(many) == len(few)
+    rights = iter([["access_vn"]] * 2 + [["access_vn", "validate_orders"]] * 10)
+
+    def add(n):
+        for _ in range(n):
+            UserGroupFactory(rights=next(rights))
+
+    assert_list_queries(admin_client, "/parametres/groupes/", add, budget=7, partial=False)
 
 
 def test_an_account_kept_by_history_is_not_deleted_but_explained(admin_client, target, monkeypatch):

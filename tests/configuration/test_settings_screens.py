@@ -3,8 +3,6 @@
 import re
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from openflex.accounts.models import PhysicalSite, UserGroupType
 from tests.accounts.factories import (
@@ -13,6 +11,7 @@ from tests.accounts.factories import (
     PointOfSaleFactory,
     UserFactory,
 )
+from tests.lists import assert_list_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -77,13 +76,9 @@ def test_organisation_query_count_does_not_grow(admin_client):
             PhysicalSiteFactory(point_of_sale=pdv)
             PhysicalSiteFactory(point_of_sale=pdv)
 
-    add(2)
-    with CaptureQueriesContext(connection) as few:
-        admin_client.get("/parametres/organisation/")
-    add(8)
-    with CaptureQueriesContext(connection) as many:
-        admin_client.get("/parametres/organisation/")
-    assert len(many) == len(few)
+    assert_list_queries(
+        admin_client, "/parametres/organisation/", add, budget=6, many=10, partial=False
+    )
 
 
 def test_administrator_edits_a_point_of_sale(admin_client, pos):

@@ -1,6 +1,5 @@
 """Emails and in-app notifications (ORG-6)."""
 
-import contextlib
 import re
 
 import pytest
@@ -11,8 +10,11 @@ from django.utils import timezone
 from openflex.accounts.models import UserGroupType
 from openflex.notifications import services
 from openflex.notifications.models import Notification, OutboundEmail
-from openflex.notifications.tasks import email_deliver_task
+from openflex.outbox.models import Effect
+from openflex.outbox.services import effect_run, effects_sweep
+from openflex.outbox.tasks import effect_run_task
 from tests.accounts.factories import UserFactory
+from tests.lists import assert_list_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -96,47 +98,90 @@ def test_delivery_is_idempotent(user, django_capture_on_commit_callbacks):
         record = _send(user)
     assert services.email_deliver(email_id=record.pk) is True
     assert services.email_deliver(email_id=record.pk) is False
-    email_deliver_task.delay(record.pk)
+    effect_run_task.delay(f"email:{record.pk}")  # the outbox's own run finds it sent
     assert len(mail.outbox) == 1
     record.refresh_from_db()
     assert record.attempts == 1
+    assert Effect.objects.get(key=f"email:{record.pk}").status == Effect.Status.DONE
+
+
+def _run_due(key: str) -> str | None:
+    """Run an effect now, as the sweep would once its backoff is over."""
+    Effect.objects.filter(key=key).update(available_at=timezone.now())
+    return effect_run(key=key)
 
 
 def test_a_failing_backend_records_the_error_then_gives_up(user, settings):
+    """X-1: each refused exchange is an attempt on the record; the last one fails it."""
     settings.EMAIL_BACKEND = BROKEN
     record = _send(user)
+    key = f"email:{record.pk}"
     for attempt in range(1, services.MAX_DELIVERY_ATTEMPTS):
-        with pytest.raises(ConnectionRefusedError):
-            services.email_deliver(email_id=record.pk)
+        assert _run_due(key) == Effect.Status.PENDING
         record.refresh_from_db()
         assert record.attempts == attempt
         assert record.status == OutboundEmail.Status.QUEUED
         assert "ConnectionRefusedError" in record.error
-    assert services.email_deliver(email_id=record.pk) is False
+        effect = Effect.objects.get(key=key)
+        assert effect.attempts == attempt and effect.available_at > timezone.now()
+    assert _run_due(key) == Effect.Status.FAILED
     record.refresh_from_db()
     assert record.status == OutboundEmail.Status.FAILED
     assert record.attempts == services.MAX_DELIVERY_ATTEMPTS
     assert "Connection refused by smtp.example.test" in record.error
     assert record.sent_at is None
     assert mail.outbox == []
+    assert _run_due(key) is None  # a failed effect stays failed until someone asks again
 
 
-def test_the_task_retries_then_marks_the_email_failed(user, settings):
-    """The task retries transport errors; the last attempt marks the email failed."""
-    from openflex.celery import app
+def test_a_crash_inside_the_smtp_exchange_resends_with_the_same_message_id(
+    user, django_capture_on_commit_callbacks, monkeypatch
+):
+    """X-1: a worker killed after "sending" leaves the mark; the sweep sends again with
+    the same Message-ID and counts both attempts."""
+    with django_capture_on_commit_callbacks():
+        record = _send(user)
+    key = f"email:{record.pk}"
 
-    settings.EMAIL_BACKEND = BROKEN
-    record = _send(user)
-    # Eager retries run in-process one after the other, as a worker would run them.
-    app.conf.task_eager_propagates = False
-    try:
-        result = email_deliver_task.apply(args=[record.pk])
-    finally:
-        app.conf.task_eager_propagates = True
-    assert result.get() is False
+    def killed(self, fail_silently=False):
+        super(type(self), self).send(fail_silently)  # the server got it…
+        raise SystemExit  # …and the worker died before recording it
+
+    from django.core.mail import EmailMultiAlternatives
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", killed)
+    with pytest.raises(SystemExit):
+        effect_run(key=key)
+    monkeypatch.undo()
     record.refresh_from_db()
-    assert record.status == OutboundEmail.Status.FAILED
-    assert record.attempts == services.MAX_DELIVERY_ATTEMPTS
+    assert record.status == OutboundEmail.Status.SENDING
+    assert record.attempts == 1
+    first_id = record.message_id
+    assert first_id.startswith("<") and first_id.endswith(">")
+    effect = Effect.objects.get(key=key)
+    assert effect.status == Effect.Status.RUNNING
+    # Within its lease nobody takes it; past the lease, the sweep does.
+    assert effects_sweep() == 0
+    Effect.objects.filter(key=key).update(started_at=timezone.now() - timezone.timedelta(hours=1))
+    assert effects_sweep() == 1
+    record.refresh_from_db()
+    assert record.status == OutboundEmail.Status.SENT
+    assert record.attempts == 2
+    first, second = mail.outbox
+    assert first.extra_headers["Message-ID"] == second.extra_headers["Message-ID"] == first_id
+    assert second.message()["Message-ID"] == first_id
+
+
+def test_confidential_bodies_are_not_kept_after_sending(user, django_capture_on_commit_callbacks):
+    """A security code or reset link is readable in the sent email only, not in the table."""
+    with django_capture_on_commit_callbacks(execute=True):
+        record = _send(user, confidential=True)
+    record.refresh_from_db()
+    assert record.status == OutboundEmail.Status.SENT
+    (message,) = mail.outbox
+    assert f"Bonjour {user.first_name}" in message.body
+    assert user.first_name not in record.body_text + record.body_html
+    assert record.body_text == record.body_html == services.WIPED
 
 
 def test_status_cannot_be_assigned_directly(user):
@@ -145,19 +190,18 @@ def test_status_cannot_be_assigned_directly(user):
         record.status = OutboundEmail.Status.SENT
 
 
-def test_stuck_emails_are_enqueued_again(user, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks():
-        stuck = _send(user)
-        recent = _send(user)
-    OutboundEmail.objects.filter(pk=stuck.pk).update(
-        created_at=timezone.now() - timezone.timedelta(minutes=30)
-    )
-    with django_capture_on_commit_callbacks(execute=True):
-        assert services.emails_resend_stuck() == 1
-    stuck.refresh_from_db()
-    recent.refresh_from_db()
-    assert stuck.status == OutboundEmail.Status.SENT
-    assert recent.status == OutboundEmail.Status.QUEUED
+def test_the_sweep_delivers_what_the_broker_never_received(
+    user, django_capture_on_commit_callbacks
+):
+    """X-1: the dispatch after commit is lost (broker down): the sweep sends the email."""
+    with django_capture_on_commit_callbacks():  # the callbacks never run: nothing dispatched
+        lost = _send(user)
+    assert mail.outbox == []
+    assert effects_sweep() == 1
+    lost.refresh_from_db()
+    assert lost.status == OutboundEmail.Status.SENT
+    assert len(mail.outbox) == 1
+    assert effects_sweep() == 0  # done is done
 
 
 # --- the "Emails envoyés" screens ----------------------------------------------------
@@ -168,8 +212,7 @@ def _failed_email(user, settings) -> OutboundEmail:
     settings.EMAIL_BACKEND = BROKEN
     record = _send(user)
     for _ in range(services.MAX_DELIVERY_ATTEMPTS):
-        with contextlib.suppress(ConnectionRefusedError):
-            services.email_deliver(email_id=record.pk)
+        _run_due(f"email:{record.pk}")
     settings.EMAIL_BACKEND = backend
     record.refresh_from_db()
     assert record.status == OutboundEmail.Status.FAILED
@@ -230,18 +273,25 @@ def test_email_list_shows_and_filters_the_emails(admin_client, user, settings):
     assert "autre.destinataire@example.test" in html and user.email not in html
 
 
-def test_email_list_query_count_does_not_grow(admin_client, user, django_assert_max_num_queries):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+def test_email_list_query_count_does_not_grow(admin_client, user):
+    def add(n):
+        for _ in range(n):
+            _send(user)
 
-    for _ in range(3):
-        _send(user)
-    with CaptureQueriesContext(connection) as few:
-        admin_client.get("/parametres/emails/")
-    for _ in range(20):
-        _send(user)
-    with django_assert_max_num_queries(len(few)):
-        admin_client.get("/parametres/emails/")
+    assert_list_queries(admin_client, "/parametres/emails/", add, budget=5, few=3, many=23)
+
+
+def test_notification_list_query_count_does_not_grow(client, user):
+    client.force_login(user)
+
+    def add(n):
+        for i in range(n):
+            services.notification_create(recipient=user, kind="test", title=f"Alerte {i}")
+
+    counts = assert_list_queries(client, "/notifications/", add, budget=5)
+    assert counts.html.count('class="notif-title"') == 12
+    unread = assert_list_queries(client, "/notifications/?unread=1", add, budget=5)
+    assert unread.html.count('class="notif-title"') == 24
 
 
 # --- in-app notifications --------------------------------------------------------------

@@ -3,9 +3,11 @@
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from openflex.core.lists import SortFilter
+
 from .. import lifeline
 from .. import selectors as vehicle_selectors
-from ..stock.filters import SortFilter, VehicleFilter
+from ..stock.filters import VehicleFilter
 from . import selectors
 
 LATE_SORTS = {

@@ -15,8 +15,12 @@ from django.utils.translation import gettext as _
 
 from openflex.accounts.models import User
 from openflex.core.jobs import job_lock
-from openflex.notifications.models import Notification
-from openflex.notifications.services import email_send
+from openflex.notifications.services import (
+    NotificationDraft,
+    email_send,
+    notifications_create_many,
+)
+from openflex.outbox.services import effect_enqueue, effect_key
 
 from .. import lifeline
 from ..models import DelayNotice, Vehicle, VehicleEvent
@@ -188,14 +192,27 @@ def _delay_notices_write(newly_late, now) -> None:
 
 
 def _notify_bulk(notifications: list[tuple[int, str]], url: str) -> None:
-    Notification.objects.bulk_create(
-        [
-            Notification(recipient_id=pk, kind="late_vehicles", title=title, url=url)
+    notifications_create_many(
+        drafts=[
+            NotificationDraft(recipient_id=pk, kind="late_vehicles", title=title, url=url)
             for pk, title in notifications
         ]
     )
 
 
+LATE_LIST_EFFECT = "vehicles.late_list_send"
+
+
+def late_list_send_request(*, sender_id: int, recipient_ids: list[int], query: str) -> None:
+    """ "Envoyer par email" (V-9): the XLSX is built and sent by the outbox, after commit."""
+    effect_enqueue(
+        kind=LATE_LIST_EFFECT,
+        key=effect_key("late-list", sender_id),
+        payload={"sender_id": sender_id, "recipient_ids": recipient_ids, "query": query},
+    )
+
+
+@transaction.atomic
 def late_list_send(*, sender_id: int, recipient_ids: list[int], query: str) -> int:
     """Build the XLSX of the filtered list once and email it to each recipient."""
     sender = User.objects.get(pk=sender_id)

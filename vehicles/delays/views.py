@@ -2,22 +2,20 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from openflex.accounts.permissions import right_required
+from openflex.core import lists
+from openflex.core.redirects import safe_next
 
 from .. import lifeline
 from .. import selectors as vehicle_selectors
-from ..tasks import late_vehicles_send_task
 from . import selectors, services
 from .filters import late_filter
 from .forms import DelayManageForm, LateSendForm
@@ -36,22 +34,20 @@ def _query(params: QueryDict) -> str:
 @require_GET
 def late_list(request: HttpRequest) -> HttpResponse:
     filterset, rules, labels = late_filter(request.user, request.GET)
-    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
-    rows = list(late_rows(page.object_list, rules=rules, labels=labels))
     form = filterset.form
-    context = {
-        "filter": filterset,
-        "filter_sections": [
-            (title, [form[name] for name in names]) for title, names in filterset.SECTIONS
-        ],
-        "page": page,
-        "rows": rows,
-        "sort": request.GET.get("sort") or "late",
-        "query": _query(request.GET),
-        "send_form": LateSendForm(user=request.user),
-    }
-    template = "vehicles/late_list.html#results" if request.htmx else "vehicles/late_list.html"
-    return render(request, template, context)
+    return lists.render_list(
+        request,
+        "vehicles/late_list.html",
+        filterset,
+        rows=lambda objects: list(late_rows(objects, rules=rules, labels=labels)),
+        context={
+            "filter_sections": [
+                (title, [form[name] for name in names]) for title, names in filterset.SECTIONS
+            ],
+            "query": _query(request.GET),
+            "send_form": LateSendForm(user=request.user),
+        },
+    )
 
 
 @right_required(CONFIGURE)
@@ -90,8 +86,9 @@ def late_list_email(request: HttpRequest) -> HttpResponse:
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
         return redirect(url)
     recipients = [u.pk for u in form.cleaned_data["recipients"]]
-    sender = request.user.pk
-    transaction.on_commit(lambda: late_vehicles_send_task.delay(sender, recipients, query))
+    services.late_list_send_request(
+        sender_id=request.user.pk, recipient_ids=recipients, query=query
+    )
     messages.success(
         request, _("La liste va être envoyée à %(n)s collègue(s).") % {"n": len(recipients)}
     )
@@ -105,9 +102,11 @@ def delay_manage(request: HttpRequest, number: int) -> HttpResponse:
     vehicle = vehicle_selectors.vehicle_get_for_user(user=request.user, number=number)
     moves = [m for m in lifeline.allowed_moves(vehicle) if not m.backward]
     form = DelayManageForm(request.POST or None, moves=moves)
-    back = request.POST.get("next") or request.GET.get("next") or ""
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        back = reverse("vehicles:late_list")
+    back = safe_next(
+        request,
+        request.POST.get("next") or request.GET.get("next"),
+        reverse("vehicles:late_list"),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -1,12 +1,13 @@
 """What every service of the stock shares: the row lock, the reason rule, rights, money."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
+
+from openflex.core.inputs import REASON_MAX_LENGTH, reason_clean  # noqa: F401
 
 from ..models import Vehicle
 
 VEHICLE_CONFIGURATION = "accounts.change_vehicle_configuration"
-REASON_MAX_LENGTH = 500
 
 
 def vehicle_get_locked(*, pk: int, skip_locked: bool = False) -> Vehicle | None:
@@ -25,15 +26,8 @@ def lock(vehicle: Vehicle) -> Vehicle:
 
 
 def check_reason(reason: str) -> str:
-    reason = (reason or "").strip()
-    if len(reason) > REASON_MAX_LENGTH:
-        raise ValidationError(
-            {
-                "reason": _("Le motif ne peut pas dépasser %(n)s caractères.")
-                % {"n": REASON_MAX_LENGTH}
-            }
-        )
-    return reason
+    """The reason rule shared with the sale side (length, NUL byte): ``reason_clean``."""
+    return reason_clean(reason)
 
 
 def check_configuration_right(by) -> None:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from openflex.accounts.models import PhysicalSite
 from openflex.accounts.selectors import points_of_sale_for_user
 from openflex.core.forms import PlainModelChoiceIterator
+from openflex.core.lists import ListFilterSet, SortFilter
 
 from ..models import Destination, Energy, Genre, LifelineStatus, Parc, ReservationKind
 from .columns import DEFAULT_SORT, SORTS
@@ -30,21 +31,7 @@ def _days_ago_start(days: int):
     return timezone.make_aware(timezone.datetime.combine(day, timezone.datetime.min.time()))
 
 
-class SortFilter(django_filters.ChoiceFilter):
-    """``sort=<key>`` or ``sort=-<key>``, with a tie-breaker for stable pages."""
-
-    def __init__(self, *args, sorts=None, default=DEFAULT_SORT, **kwargs):
-        self.sorts = sorts or SORTS
-        self.default = default
-        kwargs.setdefault("choices", [(k, k) for k in self.sorts])
-        kwargs.setdefault("empty_label", None)
-        super().__init__(*args, **kwargs)
-
-    def filter(self, qs, value):
-        return qs.order_by(*self.sorts.get(value or self.default, self.sorts[self.default]))
-
-
-class VehicleFilter(django_filters.FilterSet):
+class VehicleFilter(ListFilterSet):
     q = django_filters.CharFilter(
         label=_("Recherche"),
         method="filter_search",
@@ -132,7 +119,7 @@ class VehicleFilter(django_filters.FilterSet):
         method="filter_published",
         empty_label=_("Tous"),
     )
-    sort = SortFilter(label=_("Tri"))
+    sort = SortFilter(label=_("Tri"), sorts=SORTS, default=DEFAULT_SORT)
 
     # Sections of the filter panel; "Gestion" gathers the management filters (V-7, V-11).
     SECTIONS = [
@@ -170,12 +157,6 @@ class VehicleFilter(django_filters.FilterSet):
                 form.fields[name].iterator = PlainModelChoiceIterator
             form._choices_frozen = True
         return form
-
-    def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset)
-        if not self.form.cleaned_data.get("sort"):
-            queryset = self.filters["sort"].filter(queryset, None)
-        return queryset
 
     def filter_search(self, queryset, name, value):
         """Free text on brand, model, registration, internal number and VIN (trigram index)."""

@@ -5,27 +5,11 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django import template
 from django.utils.formats import number_format
 
+from openflex.core.money import format_money, to_ht
+
 register = template.Library()
 
-NBSP = "\xa0"
-CENT = Decimal("0.01")
-
-
-def format_money(value, currency: str = "€") -> str:
-    """25000 → ``25 000,00 €`` (non-breaking spaces, two decimals, rounded half up)."""
-    if value is None or value == "":
-        return ""
-    try:
-        amount = Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
-    except (InvalidOperation, ValueError):
-        return ""
-    sign = "-" if amount < 0 else ""
-    whole, _sep, cents = f"{abs(amount):.2f}".partition(".")
-    groups = []
-    while whole:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    return f"{sign}{NBSP.join(groups)},{cents}{NBSP}{currency}"
+__all__ = ["format_money"]  # kept importable from here; it lives in openflex.core.money
 
 
 @register.filter
@@ -35,14 +19,14 @@ def money(value) -> str:
 
 @register.filter
 def ht(value):
-    """A TTC amount → its HT amount at 20 % VAT, rounded to the cent (O-3)."""
+    """A TTC amount → its HT amount (``openflex.core.money.to_ht``, the VAT rate of the
+    offers' totals, O-3)."""
     if value is None or value == "":
         return value
     try:
-        amount = Decimal(str(value))
-    except InvalidOperation:
+        return to_ht(Decimal(str(value)))
+    except (InvalidOperation, ValueError):
         return value
-    return (amount / Decimal("1.20")).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 @register.filter
@@ -85,3 +69,42 @@ def field_fast(bound_field):
     from openflex.core.forms import field_group_fast
 
     return field_group_fast(bound_field)
+
+
+@register.simple_tag(takes_context=True)
+def sort_header(context, key, label, *, short="", numeric=False, target="", reverse=False):
+    """A sortable column header of a list (openflex.core.lists.SortFilter):
+    ``<th scope="col" aria-sort="…">`` around a link that sorts by ``key``, or the other
+    way round when it already does. ``target`` ("#results"): the link swaps the results
+    with HTMX; none: a plain link. ``reverse``: ``key`` shows the values descending (the
+    oldest date first is the most days late first)."""
+    from django.utils.html import format_html
+    from django.utils.safestring import mark_safe
+
+    sort = context.get("sort") or ""
+    ascending, descending = ("descending", "ascending") if reverse else ("ascending", "descending")
+    if sort == key:
+        state, next_sort, arrow = ascending, "-" + key, " ▼" if reverse else " ▲"
+    elif sort == "-" + key:
+        state, next_sort, arrow = descending, key, " ▲" if reverse else " ▼"
+    else:
+        state, next_sort, arrow = "none", key, ""
+    href = "?" + query_replace(context, sort=next_sort, page=None)
+    htmx = (
+        format_html(
+            ' hx-get="{}" hx-target="{}" hx-swap="outerHTML" hx-push-url="true"', href, target
+        )
+        if target
+        else ""
+    )
+    return format_html(
+        '<th{} scope="col" aria-sort="{}"><a{} href="{}"{}{}>{}{}</a></th>',
+        mark_safe(' class="num"') if numeric else "",  # noqa: S308 — a constant
+        state,
+        mark_safe(' class="sorted"') if arrow else "",  # noqa: S308 — a constant
+        href,
+        htmx,
+        format_html(' title="{}" aria-label="{}"', label, label) if short else "",
+        short or label,
+        arrow,
+    )

@@ -7,15 +7,12 @@
 from opportunities.sales.services.core import (  # noqa: F401
     LIVE_ORDER_STATUSES,
     MAX_DELIVERY_DAYS,
-    REASON_MAX_LENGTH,
-    RESTORE,
     ZERO,
     offer_totals,
     opportunity_event_record,
     opportunity_touch,
     opportunity_win,
     order_event_record,
-    user_can_validate_orders,
 )
 from opportunities.sales.services.offers import (  # noqa: F401
     offer_cancel,
@@ -52,8 +49,6 @@ from opportunities.sales.services.order_flow import (  # noqa: F401
     order_submit_blockers,
     order_transfer_decided,
     order_validate,
-    order_vehicle_follow,
-    user_can_prepare_delivery,
 )
 from opportunities.sales.services.orders import (  # noqa: F401
     order_create,

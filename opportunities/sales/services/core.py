@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
-from opportunities.customers.selectors import VALIDATE_ORDERS
 from opportunities.reservations import services as reservations
 from opportunities.sales import pricing
 from opportunities.sales.models import (
@@ -23,9 +22,6 @@ from opportunities.sales.models import (
 from vehicles.models import VehicleEvent
 from vehicles.services import vehicle_event_record
 
-REASON_MAX_LENGTH = 500
-
-
 MAX_DELIVERY_DAYS = 3660  # a delivery date more than ten years ahead is a typing mistake
 
 
@@ -35,19 +31,6 @@ LIVE_ORDER_STATUSES = [*Order.ACTIVE, Order.Status.MODIFYING, Order.Status.PENDI
 
 
 ZERO = pricing.ZERO
-
-
-def _reason(reason: str, *, required: bool = False, field: str = "reason") -> str:
-    reason = (reason or "").strip()
-    if "\x00" in reason:  # PostgreSQL refuses NUL bytes: a message, not a 500
-        raise ValidationError({field: _("Le motif contient un caractère invalide.")})
-    if required and not reason:
-        raise ValidationError({field: _("Indiquez le motif.")})
-    if len(reason) > REASON_MAX_LENGTH:
-        raise ValidationError(
-            {field: _("Le motif ne peut pas dépasser %(n)s caractères.") % {"n": REASON_MAX_LENGTH}}
-        )
-    return reason
 
 
 def _refused(message: str) -> ValidationError:
@@ -223,30 +206,14 @@ def _check_can(order: Order, method_name: str) -> None:
         raise _refused(_("Impossible : la commande est « %s ».") % order.get_status_display())
 
 
-def user_can_validate_orders(user) -> bool:
-    return user.has_perm(VALIDATE_ORDERS)
-
-
-RESTORE = {
-    Order.Status.ORDERED: "restore_ordered",
-    Order.Status.TO_DELIVER: "restore_to_deliver",
-    Order.Status.PENDING_VALIDATION: "restore_pending_validation",
-    Order.Status.DRAFT: "restore_draft",
-    Order.Status.PENDING_SIGNATURE: "restore_pending_signature",
-    Order.Status.PENDING_TRANSFER: "restore_pending_transfer",
-}
-
-
 def _order_restore(*, order: Order, by, message: str, reason: str = "") -> Order:
-    method = RESTORE.get(order.status_before, "restore_draft")
+    """Back to the status saved in ``status_before`` (the ``restore`` transition reads it),
+    which is then cleared."""
+    previous = order.status
+    order.restore()
     order.status_before = ""
-    _order_transition(
-        order,
-        method,
-        by=by,
-        message=message,
-        reason=reason,
-        fields=["status_before"],
-        kind="restore",
+    order.save(update_fields=["status", "status_before"])
+    order_event_record(
+        order=order, kind="restore", by=by, from_status=previous, message=message, reason=reason
     )
     return order

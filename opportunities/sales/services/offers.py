@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
+from openflex.core.inputs import reason_clean
 from opportunities.customers.models import Customer
 from opportunities.products import packs
 from opportunities.products.models import Product
@@ -27,13 +28,13 @@ from opportunities.sales.services.core import (
     _lock_opportunity,
     _offer_cancel,
     _offer_recorded,
-    _reason,
     _refused,
     offer_totals,
     opportunity_touch,
 )
 from opportunities.sales.services.opportunities import opportunity_create
 from vehicles.models import StandardStatus, Vehicle
+from vehicles.services import vehicle_get_locked
 
 
 def offer_vehicle_refusal(*, vehicle: Vehicle, opportunity: Opportunity | None) -> str | None:
@@ -71,27 +72,7 @@ def _offer_pack_lines(offer: Offer, pack: Product | None, keep: set[int] | None 
     """Replace the offer's pack lines by ``pack``'s elements (all, or only ``keep``)."""
     offer.lines.filter(kind=OfferLine.Kind.PACK).delete()
     offer.pack = pack
-    if pack is None:
-        return
-    elements = list(pack.elements.all())
-    if not elements:  # a pack without detail is one line at its price
-        OfferLine.objects.create(
-            offer=offer, kind=OfferLine.Kind.PACK, product=pack, label=pack.name, amount=pack.price
-        )
-        return
-    OfferLine.objects.bulk_create(
-        OfferLine(
-            offer=offer,
-            kind=OfferLine.Kind.PACK,
-            product=pack,
-            pack_element=element,
-            label=element.label,
-            amount=element.price,
-            position=element.position,
-        )
-        for element in elements
-        if keep is None or element.pk in keep
-    )
+    OfferLine.objects.bulk_create(packs.pack_offer_lines(offer, pack, keep=keep))
 
 
 @transaction.atomic
@@ -118,7 +99,7 @@ def offer_create(
             )
     opportunity = _lock_opportunity(opportunity)
     _check_open(opportunity)
-    vehicle = Vehicle.objects.select_for_update().get(pk=vehicle.pk)
+    vehicle = vehicle_get_locked(pk=vehicle.pk)
     _check_vehicle(vehicle, opportunity)
     fees = ZERO
     weight = None
@@ -192,17 +173,10 @@ def offer_update(
             errors["pack"] = _("Ce produit n'est pas un pack livraison.")
     if errors:
         raise ValidationError(errors)
-    element_lines = []
-    if pack is not None:
-        elements = list(pack.elements.all()) or [None]
-        for element in elements:
-            if element is None:
-                element_lines.append(pricing.Line("pack", pack.name, pack.price))
-            elif pack_elements is None or element.pk in pack_elements:
-                element_lines.append(pricing.Line("pack", element.label, element.price))
     totals = pricing.compute(
         vehicle_price=vehicle_price,
-        lines=[pricing.Line(k, label, a) for k, label, a, _p in lines] + element_lines,
+        lines=[pricing.Line(k, label, a) for k, label, a, _p in lines]
+        + packs.pack_pricing_lines(pack, keep=pack_elements),
         administrative_fees=administrative_fees,
         trade_in_value=trade_in_value,
         deposit=deposit,
@@ -271,7 +245,7 @@ def offer_validate(*, offer: Offer, by) -> Offer:
 @transaction.atomic
 def offer_cancel(*, offer: Offer, by, reason: str = "") -> Offer:
     """Abandon an offer in progress or a validated offer without a live order."""
-    reason = _reason(reason)
+    reason = reason_clean(reason)
     offer = _lock_offer(offer)
     if not can_proceed(offer.cancel):
         raise _refused(

@@ -7,10 +7,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
-from openflex.notifications.models import Notification
+from openflex.core.inputs import reason_clean
 from openflex.notifications.services import (
+    NotificationDraft,
     email_send,
     notification_create,
+    notifications_create_many,
 )
 from opportunities.customers.models import Customer
 from opportunities.reservations import services as reservations
@@ -26,7 +28,6 @@ from opportunities.sales.services.core import (
     _check_open,
     _lock_opportunity,
     _offer_cancel,
-    _reason,
     _refused,
     opportunity_event_record,
     opportunity_touch,
@@ -102,7 +103,7 @@ def opportunity_salesperson_change(*, opportunity: Opportunity, salesperson, by)
 
 @transaction.atomic
 def opportunity_abandon(*, opportunity: Opportunity, by, reason: str) -> Opportunity:
-    reason = _reason(reason, required=True)
+    reason = reason_clean(reason, required=True)
     opportunity = _lock_opportunity(opportunity)
     if not can_proceed(opportunity.abandon):
         raise _refused(_("Seule une opportunité en cours peut être abandonnée."))
@@ -140,7 +141,7 @@ def appointment_create(
         raise ValidationError({"vehicle": _("Choisissez le véhicule de l'essai.")})
     if vehicle is not None and vehicle.status == StandardStatus.EXIT:
         raise ValidationError({"vehicle": _("Ce véhicule est sorti du stock.")})
-    note = _reason(note, field="note")
+    note = reason_clean(note, field="note")
     appointment = Appointment.objects.create(
         opportunity=opportunity,
         kind=kind,
@@ -271,15 +272,17 @@ def opportunities_neglect_scan(*, now=None) -> int:
         if not rows:
             return 0
         Opportunity.objects.filter(pk__in=[r[0] for r in rows]).update(neglect_notified_at=now)
-        Notification.objects.bulk_create(
-            Notification(
-                recipient_id=salesperson_id,
-                kind="opportunity_neglected",
-                title=_("Opportunité n° %(pk)s en souffrance (%(customer)s)")
-                % {"pk": pk, "customer": (last or company).upper()},
-                url=reverse("opportunities:detail", args=[pk]),
-            )
-            for pk, salesperson_id, last, company in rows
+        notifications_create_many(
+            drafts=[
+                NotificationDraft(
+                    recipient_id=salesperson_id,
+                    kind="opportunity_neglected",
+                    title=_("Opportunité n° %(pk)s en souffrance (%(customer)s)")
+                    % {"pk": pk, "customer": (last or company).upper()},
+                    url=reverse("opportunities:detail", args=[pk]),
+                )
+                for pk, salesperson_id, last, company in rows
+            ]
         )
         OpportunityEvent.objects.bulk_create(
             OpportunityEvent(

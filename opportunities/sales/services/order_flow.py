@@ -8,13 +8,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from openflex.accounts.selectors import user_has_type, users_with_right
+from openflex.accounts import rules
+from openflex.accounts.selectors import users_with_right
+from openflex.core.inputs import REASON_MAX_LENGTH, reason_clean
 from openflex.notifications.services import (
     email_send,
     notification_create,
     notifications_create_bulk,
 )
 from opportunities.customers.services import legal_representative_missing
+from opportunities.sales import rights
 from opportunities.sales.models import (
     Offer,
     Opportunity,
@@ -28,15 +31,14 @@ from opportunities.sales.services.core import (
     _opportunity_reopen_if_no_sale,
     _order_restore,
     _order_transition,
-    _reason,
     _refused,
     opportunity_win,
     order_event_record,
-    user_can_validate_orders,
 )
 from opportunities.sales.services.offers import _offer_copy
 from opportunities.sales.services.orders import order_payment_errors
 from vehicles.models import Parc, StandardStatus, Vehicle
+from vehicles.services import vehicle_status_follow_sale
 
 
 def order_submit_blockers(order: Order) -> list[str]:
@@ -149,7 +151,7 @@ def order_transfer_decided(*, transfer, by) -> None:
             _order_proceed(order=order, by=waiting.by or by)
         else:
             reason = _("Transfert de propriété rejeté : %s") % transfer.reason
-            order.decision_reason = reason[:500]
+            order.decision_reason = reason[:REASON_MAX_LENGTH]
             _order_transition(
                 order,
                 "refuse",
@@ -165,11 +167,7 @@ def order_transfer_decided(*, transfer, by) -> None:
 def _order_proceed(*, order: Order, by) -> Order:
     """Validate at once for a holder of the right at the order's point of sale, or wait
     for a manager's validation."""
-    if (
-        user_can_validate_orders(by)
-        and by.points_of_sale.filter(pk=order.point_of_sale_id).exists()
-        or (user_can_validate_orders(by) and by.is_superuser)
-    ):
+    if rights.order_may_decide(order, by):
         return _order_validate(order=order, by=by, message=_("Commande validée"))
     _order_transition(order, "submit", by=by, message=_("Envoyée pour validation"))
     validators = users_with_right("validate_orders", points_of_sale=[order.point_of_sale_id])
@@ -244,17 +242,40 @@ def _notify_salesperson(order: Order, by, title: str, reason: str = "") -> None:
 
 
 def _vehicle_follow(order: Order, status: str, by, reason: str) -> None:
-    """Move the vehicle after the commit (STYLE: side effects once the decision is saved)."""
-    from opportunities.sales.tasks import order_vehicle_follow_task
-
-    order_id, by_id = order.pk, getattr(by, "pk", None)
-    transaction.on_commit(lambda: order_vehicle_follow_task.delay(order_id, status, by_id, reason))
+    """Move the vehicle where the order puts it (livraison, sortie, back to stock), in the
+    order's transaction: the stock's service writes to the same database, so the order and
+    its vehicle never drift apart (issue 11). If the stock refuses the move, the order's
+    decision rolls back with it and the user reads why."""
+    label = StandardStatus(status).label if status in StandardStatus.values else status
+    try:
+        moved = vehicle_status_follow_sale(vehicle=order.vehicle, to=status, by=by, reason=reason)
+    except ValidationError as exc:
+        raise ValidationError(
+            _(
+                "Le véhicule %(vehicle)s ne peut pas passer au statut « %(status)s » : "
+                "%(why)s La commande n° %(pk)s reste inchangée."
+            )
+            % {
+                "vehicle": order.vehicle,
+                "status": label,
+                "why": " ".join(exc.messages),
+                "pk": order.pk,
+            },
+            code="vehicle",
+        ) from exc
+    if moved is not None:
+        order_event_record(
+            order=order,
+            kind="vehicle",
+            by=by,
+            message=_("Véhicule passé au statut « %s »") % label,
+        )
 
 
 def _check_decider(order: Order, by) -> None:
-    if not user_can_validate_orders(by):
+    if not rules.can_validate_orders(by):
         raise PermissionDenied(_("Le droit de valider les commandes est requis."))
-    if not by.is_superuser and not by.points_of_sale.filter(pk=order.point_of_sale_id).exists():
+    if not rights.order_may_decide(order, by):
         raise PermissionDenied(_("Cette commande n'est pas de votre point de vente."))
 
 
@@ -280,7 +301,7 @@ def order_validate(*, order: Order, by) -> Order:
 
 @transaction.atomic
 def order_refuse(*, order: Order, by, reason: str) -> Order:
-    reason = _reason(reason, required=True)
+    reason = reason_clean(reason, required=True)
     _check_decider(order, by)
     order = _lock_order(order)
     if order.status != Order.Status.PENDING_VALIDATION:
@@ -303,15 +324,12 @@ def order_refuse(*, order: Order, by, reason: str) -> Order:
 def order_cancel(*, order: Order, by, reason: str) -> Order:
     """Cancel: at once with the validation right (or a draft), otherwise a request that a
     superior confirms (O-5, "en attente d'annulation")."""
-    reason = _reason(reason, required=True)
+    reason = reason_clean(reason, required=True)
     order = _lock_order(order)
     if order.status == Order.Status.PENDING_CANCELLATION:
         raise _refused(_("L'annulation de cette commande est déjà demandée."))
     _check_can(order, "cancel")
-    direct = order.status == Order.Status.DRAFT or (
-        user_can_validate_orders(by)
-        and (by.is_superuser or by.points_of_sale.filter(pk=order.point_of_sale_id).exists())
-    )
+    direct = rights.order_may_cancel(order, by)
     if not direct:
         _check_can(order, "request_cancellation")  # not from "en cours de modification"
         order.status_before = order.status
@@ -366,7 +384,7 @@ def order_cancellation_confirm(*, order: Order, by) -> Order:
 
 @transaction.atomic
 def order_cancellation_reject(*, order: Order, by, reason: str) -> Order:
-    reason = _reason(reason, required=True)
+    reason = reason_clean(reason, required=True)
     _check_decider(order, by)
     order = _lock_order(order)
     if order.status != Order.Status.PENDING_CANCELLATION:
@@ -376,16 +394,10 @@ def order_cancellation_reject(*, order: Order, by, reason: str) -> Order:
     return order
 
 
-def user_can_prepare_delivery(user, order: Order) -> bool:
-    return (user_can_validate_orders(user) or user_has_type(user, "secretaire")) and (
-        user.is_superuser or user.points_of_sale.filter(pk=order.point_of_sale_id).exists()
-    )
-
-
 @transaction.atomic
 def order_prepare(*, order: Order, by) -> Order:
     """The vehicle is ready: the order moves to "à livrer"."""
-    if not user_can_prepare_delivery(by, order):
+    if not rights.order_may_prepare(order, by):
         raise PermissionDenied(_("Réservé aux responsables des ventes et au secrétariat."))
     order = _lock_order(order)
     _check_can(order, "prepare")
@@ -396,7 +408,7 @@ def order_prepare(*, order: Order, by) -> Order:
 @transaction.atomic
 def order_deliver(*, order: Order, by, delivered_at=None) -> Order:
     """Declared delivered: the vehicle leaves the stock (lifeline status sortie)."""
-    if not user_can_prepare_delivery(by, order) and by.pk != order.opportunity.salesperson_id:
+    if not rights.order_may_deliver(order, by):
         raise PermissionDenied(_("Vous ne pouvez pas déclarer cette commande livrée."))
     order = _lock_order(order)
     _check_can(order, "deliver")
@@ -413,7 +425,7 @@ def order_deliver(*, order: Order, by, delivered_at=None) -> Order:
 @transaction.atomic
 def order_factory_ordered(*, order: Order, by) -> Order:
     """A VN order has been placed with the manufacturer ("à commander usine", O-10)."""
-    if not by.has_perm("accounts.access_vn"):
+    if not rights.order_may_order_from_factory(order, by):
         raise PermissionDenied(_("Le droit VN est requis."))
     order = _lock_order(order)
     if order.vehicle.parc != Parc.VN or order.status not in (
@@ -478,24 +490,3 @@ def order_modification_withdraw(*, order: Order, by) -> Order:
     if order.status in Order.VALIDATED:
         opportunity_win(opportunity=order.opportunity, by=by, message=_("Opportunité gagnée"))
     return order
-
-
-def order_vehicle_follow(*, order_id: int, status: str, by_id: int | None, reason: str) -> None:
-    """Task body: move the vehicle where the order puts it; recorded on the order."""
-    from django.contrib.auth import get_user_model
-
-    from vehicles.services import vehicle_status_follow_sale
-
-    order = Order.objects.select_related("vehicle").get(pk=order_id)
-    by = get_user_model().objects.filter(pk=by_id).first() if by_id else None
-    with transaction.atomic():
-        moved = vehicle_status_follow_sale(vehicle=order.vehicle, to=status, by=by, reason=reason)
-        if moved is not None:
-            order_event_record(
-                order=order,
-                kind="vehicle",
-                by=by,
-                message=_("Véhicule passé au statut « %s »") % StandardStatus(status).label
-                if status in StandardStatus.values
-                else status,
-            )

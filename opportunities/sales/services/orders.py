@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from openflex.core.money import format_money
 from opportunities.sales import pricing
 from opportunities.sales.models import (
     Offer,
@@ -27,7 +28,8 @@ from opportunities.sales.services.core import (
     opportunity_touch,
     order_event_record,
 )
-from vehicles.models import StandardStatus, Vehicle
+from vehicles.models import StandardStatus
+from vehicles.services import vehicle_get_locked
 
 
 def _snapshot(offer: Offer) -> dict:
@@ -101,7 +103,7 @@ def order_create(*, offer: Offer, by) -> Order:
     if offer.status != Offer.Status.VALIDATED:
         raise _refused(_("Une commande se passe depuis une offre validée."))
     _check_open(opportunity)
-    vehicle = Vehicle.objects.select_for_update().get(pk=offer.vehicle_id)
+    vehicle = vehicle_get_locked(pk=offer.vehicle_id)
     if vehicle.status == StandardStatus.EXIT:
         raise _refused(_("Ce véhicule est sorti du stock."))
     live = Order.objects.filter(vehicle=vehicle).exclude(
@@ -163,12 +165,12 @@ def order_payment_errors(order: Order) -> dict[str, str]:
     if order.deposit_method == PaymentMethod.CASH and order.deposit_amount > pricing.CASH_LIMIT:
         errors["deposit_method"] = _(
             "Un règlement en espèces ne peut pas dépasser 1\u00a0000\u00a0€ (acompte de %s)."
-        ) % _euros(order.deposit_amount)
+        ) % format_money(order.deposit_amount)
     balance = _balance(order)
     if order.balance_method == PaymentMethod.CASH and balance > pricing.CASH_LIMIT:
         errors["balance_method"] = _(
             "Un règlement en espèces ne peut pas dépasser 1\u00a0000\u00a0€ (solde de %s)."
-        ) % _euros(balance)
+        ) % format_money(balance)
     today = timezone.localdate()
     for name in ("delivery_date", "latest_delivery_date"):
         value = getattr(order, name)
@@ -185,12 +187,6 @@ def order_payment_errors(order: Order) -> dict[str, str]:
             "La date de livraison extrême ne peut pas précéder la date de livraison prévue."
         )
     return errors
-
-
-def _euros(value: Decimal) -> str:
-    from openflex.core.templatetags.openflex import money
-
-    return money(value)
 
 
 @transaction.atomic

@@ -1,10 +1,14 @@
 """Helpers of the sales pages."""
 
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest
-from django.utils.http import url_has_allowed_host_and_scheme
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
-PER_PAGE = 50
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 
 
 def add_errors(form, exc: ValidationError) -> None:
@@ -16,14 +20,42 @@ def add_errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
-def safe_next(request: HttpRequest, url: str, default: str) -> str:
-    """A ``next``/``back`` target of this site only (no //evil.test, /\\evil.test, https://…)."""
-    if url.startswith("/") and url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return url
-    return default
-
-
 def _messages_of(exc: ValidationError) -> list[str]:
     return [str(m) for m in exc.messages]
+
+
+@dataclass(frozen=True)
+class Action:
+    """One action of a sale page (the registries of ``orders.py`` and ``offers.py``): the
+    service it calls, what the user reads after it (a text, or ``done(obj, result)``),
+    where they land (``goto(obj, result)``, default: back).
+
+    ``run(obj, user, data)`` calls the service; the buttons that lead here come from the
+    transitions (``sales/actions.py``), the service checks the same rights again.
+    """
+
+    run: Callable[[Any, Any, Any], Any]
+    done: str | Callable[[Any, Any], str] = ""
+    goto: Callable[[Any, Any], str] | None = None
+
+
+def action_dispatch(request: HttpRequest, obj, registry: dict[str, Action], name: str, back: str):
+    """Call the named action of ``registry`` on ``obj``; messages, then POST → redirect."""
+    action = registry.get(name)
+    if action is None:
+        messages.error(request, _("Action inconnue."))
+        return redirect(back)
+    try:
+        result = action.run(obj, request.user, request.POST)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc) or _("Vous n'avez pas le droit de faire cela."))
+    except ValidationError as exc:
+        for message in _messages_of(exc):
+            messages.error(request, message)
+    else:
+        done = action.done(obj, result) if callable(action.done) else action.done
+        if done:
+            messages.success(request, done)
+        if action.goto is not None:
+            return redirect(action.goto(obj, result))
+    return redirect(back)

@@ -18,7 +18,8 @@ from opportunities.customers import selectors as customers_selectors
 from opportunities.customers.views import _default_point_of_sale
 from opportunities.products import packs
 from opportunities.products.models import Product
-from opportunities.sales import pricing, services
+from opportunities.sales import actions as sales_actions
+from opportunities.sales import pricing, rights, services
 from opportunities.sales import selectors as sales_selectors
 from opportunities.sales.forms import (
     CustomerChoiceForm,
@@ -27,10 +28,9 @@ from opportunities.sales.forms import (
 from opportunities.sales.models import (
     Offer,
     OfferLine,
-    Opportunity,
     Order,
 )
-from opportunities.sales.views.common import _messages_of, add_errors
+from opportunities.sales.views.common import Action, action_dispatch, add_errors
 from vehicles.selectors import vehicle_get_for_user
 
 
@@ -196,8 +196,8 @@ def _offer_context(
         "is_open": is_open,
         "lines": lines,
         "live_orders": live_orders,
-        "can_order": offer.status == Offer.Status.VALIDATED and not live_orders,
-        "can_act": offer.opportunity.status == Opportunity.Status.OPEN,
+        "actions": sales_actions.available_actions(offer, user),
+        "can_act": rights.offer_may_act(offer, user),
         "user_is_admin": user_is_platform_admin(user),
     }
 
@@ -232,18 +232,11 @@ def _builder_input(request, offer):
         valid = False
     totals = None
     if valid:
-        element_lines = []
-        if pack is not None:
-            elements = list(pack.elements.all())
-            if not elements:
-                element_lines.append(pricing.Line("pack", pack.name, pack.price))
-            element_lines += [
-                pricing.Line("pack", e.label, e.price) for e in elements if e.pk in pack_elements
-            ]
         data = form.cleaned_data
         totals = pricing.compute(
             vehicle_price=data["vehicle_price"],
-            lines=[pricing.Line(k, label, a) for k, label, a, _p in lines] + element_lines,
+            lines=[pricing.Line(k, label, a) for k, label, a, _p in lines]
+            + packs.pack_pricing_lines(pack, keep=pack_elements),
             administrative_fees=data.get("administrative_fees") or Decimal("0"),
             trade_in_value=data.get("trade_in_value") or Decimal("0"),
             deposit=data.get("deposit") or Decimal("0"),
@@ -297,38 +290,53 @@ def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _revised(offer, copy) -> str:
+    if copy.pk != offer.pk:
+        return _("L'offre validée est annulée ; voici sa nouvelle version.")
+    return ""
+
+
+def _offer_page(offer, result) -> str:
+    return reverse("opportunities:offer_detail", args=[result.pk])
+
+
+# The actions of an offer, by the name its transitions declare (``custom["action"]``).
+OFFER_ACTIONS = {
+    "valider": Action(
+        lambda offer, by, data: services.offer_validate(offer=offer, by=by),
+        _("Offre validée : le client l'a acceptée."),
+    ),
+    "annuler": Action(
+        lambda offer, by, data: services.offer_cancel(
+            offer=offer, by=by, reason=data.get("reason", "")
+        ),
+        _("Offre annulée."),
+    ),
+    "dupliquer": Action(
+        lambda offer, by, data: services.offer_duplicate(offer=offer, by=by),
+        _("Offre dupliquée."),
+        goto=_offer_page,
+    ),
+    "modifier": Action(
+        lambda offer, by, data: services.offer_modify(offer=offer, by=by),
+        _revised,
+        goto=_offer_page,
+    ),
+    "commander": Action(
+        lambda offer, by, data: services.order_create(offer=offer, by=by),
+        _("Commande créée : complétez le règlement puis validez."),
+        goto=lambda offer, order: (
+            reverse("opportunities:order_detail", args=[order.pk]) + "?onglet=reglement"
+        ),
+    ),
+}
+
+
 @login_required
 @require_POST
 def offer_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     offer = sales_selectors.offer_get_for_user(user=request.user, pk=pk)
-    user = request.user
-    try:
-        if action == "valider":
-            services.offer_validate(offer=offer, by=user)
-            messages.success(request, _("Offre validée : le client l'a acceptée."))
-        elif action == "annuler":
-            services.offer_cancel(offer=offer, by=user, reason=request.POST.get("reason", ""))
-            messages.success(request, _("Offre annulée."))
-        elif action == "dupliquer":
-            copy = services.offer_duplicate(offer=offer, by=user)
-            messages.success(request, _("Offre dupliquée."))
-            return redirect("opportunities:offer_detail", pk=copy.pk)
-        elif action == "modifier":
-            copy = services.offer_modify(offer=offer, by=user)
-            if copy.pk != offer.pk:
-                messages.info(
-                    request, _("L'offre validée est annulée ; voici sa nouvelle version.")
-                )
-            return redirect("opportunities:offer_detail", pk=copy.pk)
-        elif action == "commander":
-            order = services.order_create(offer=offer, by=user)
-            messages.success(request, _("Commande créée : complétez le règlement puis validez."))
-            return redirect(
-                reverse("opportunities:order_detail", args=[order.pk]) + "?onglet=reglement"
-            )
-        else:
-            raise Http404
-    except ValidationError as exc:
-        for message in _messages_of(exc):
-            messages.error(request, message)
-    return redirect("opportunities:offer_detail", pk=offer.pk)
+    if action not in OFFER_ACTIONS:
+        raise Http404
+    back = reverse("opportunities:offer_detail", args=[offer.pk])
+    return action_dispatch(request, offer, OFFER_ACTIONS, action, back)

@@ -4,16 +4,15 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django.views.decorators.vary import vary_on_headers
 
 from openflex.accounts.permissions import admin_required
 from openflex.accounts.selectors import points_of_sale_for_user
+from openflex.core import lists
 from openflex.core.inputs import parse_id
 from opportunities.customers import selectors as customers_selectors
 from opportunities.sales import selectors as sales_selectors
@@ -34,23 +33,18 @@ from opportunities.sales.models import (
     SalesSettings,
 )
 from opportunities.sales.selectors import salespeople_for
-from opportunities.sales.views.common import PER_PAGE, add_errors
+from opportunities.sales.views.common import add_errors
 from vehicles.selectors import vehicle_get_for_user
 
 
 @login_required
 @require_GET
-@vary_on_headers("HX-Request")
 def opportunity_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    base = sales_selectors.opportunity_list(user=user)
-    filterset = OpportunityFilter(request.GET or None, queryset=base, user=user)
-    qs = filterset.qs if filterset.is_bound and filterset.is_valid() else base
-    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
-    template = "opportunities/opportunity_list.html"
-    if request.htmx and not request.htmx.history_restore_request:
-        template += "#results"
-    return render(request, template, {"filter": filterset, "page": page})
+    filterset = OpportunityFilter(
+        request.GET, queryset=sales_selectors.opportunity_list(user=user), user=user
+    )
+    return lists.render_list(request, "opportunities/opportunity_list.html", filterset)
 
 
 @login_required

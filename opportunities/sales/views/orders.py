@@ -4,15 +4,15 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
-from django.views.decorators.vary import vary_on_headers
 
+from openflex.core import lists
+from openflex.core.redirects import safe_next
 from opportunities.customers import services as customers_services
 from opportunities.customers.forms import LegalRepresentativeForm
 from opportunities.sales import actions as sales_actions
@@ -25,33 +25,23 @@ from opportunities.sales.forms import (
 from opportunities.sales.models import (
     Order,
 )
-from opportunities.sales.views.common import PER_PAGE, _messages_of, add_errors, safe_next
+from opportunities.sales.views.common import Action, action_dispatch, add_errors
 
 
 @login_required
 @require_GET
-@vary_on_headers("HX-Request")
 def order_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    base = selectors.order_list(user=user)
-    filterset = OrderFilter(request.GET or None, queryset=base, user=user)
-    qs = (
-        filterset.qs
-        if filterset.is_bound and filterset.is_valid()
-        else base.order_by("-created_at", "-pk")
+    filterset = OrderFilter(request.GET, queryset=selectors.order_list(user=user), user=user)
+
+    def with_quick_actions(rows):
+        for order in rows:  # the user's rights are cached: no query per row
+            order.quick_actions = sales_actions.available_actions(order, user, in_list=True)
+        return rows
+
+    return lists.render_list(
+        request, "opportunities/order_list.html", filterset, rows=with_quick_actions
     )
-    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
-    rows = list(page.object_list)
-    pos_ids = {p.pk for p in user.points_of_sale.all()}
-    decider = sales_services.user_can_validate_orders(user)
-    for order in rows:
-        order.quick_actions = sales_actions.order_quick_actions(
-            order, user, decider=decider, pos_ids=pos_ids
-        )
-    template = "opportunities/order_list.html"
-    if request.htmx and not request.htmx.history_restore_request:
-        template += "#results"
-    return render(request, template, {"filter": filterset, "page": page, "rows": rows})
 
 
 ORDER_TABS = {"resume": _("Résumé"), "reglement": _("Règlement"), "historique": _("Historique")}
@@ -74,7 +64,7 @@ def _order_context(request, order, payment_form=None, reason_errors=None):
         ],
         "tab": tab,
         "tabs": ORDER_TABS,
-        "actions": sales_actions.order_actions(order, request.user),
+        "actions": sales_actions.available_actions(order, request.user),
         "blockers": sales_services.order_submit_blockers(order)
         if order.status == Order.Status.DRAFT
         else [],
@@ -127,86 +117,93 @@ def order_payment(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _order_modify(order, by, data):
+    return sales_services.order_modify(order=order, by=by)
+
+
+def _submitted(_order, order) -> str:
+    if order.status == Order.Status.PENDING_VALIDATION:
+        return _("Commande envoyée pour validation à votre responsable.")
+    if order.status == Order.Status.ORDERED:
+        return _("Commande validée.")
+    return _("Commande envoyée.")
+
+
+def _cancelled(_order, order) -> str:
+    if order.status == Order.Status.PENDING_CANCELLATION:
+        return _("Annulation demandée : un responsable doit la confirmer.")
+    return _("Annulation enregistrée.")
+
+
+def _reason(data) -> str:
+    return data.get("reason") or ""  # the service cleans it (openflex.core.inputs.reason_clean)
+
+
+# The actions of an order, by the name its transitions declare (``custom["action"]``).
 ORDER_ACTIONS = {
-    "submit": lambda order, by, reason: sales_services.order_submit(order=order, by=by),
-    "validate": lambda order, by, reason: sales_services.order_validate(order=order, by=by),
-    "refuse": lambda order, by, reason: sales_services.order_refuse(
-        order=order, by=by, reason=reason
+    "submit": Action(
+        lambda order, by, data: sales_services.order_submit(order=order, by=by), _submitted
     ),
-    "cancel": lambda order, by, reason: sales_services.order_cancel(
-        order=order, by=by, reason=reason
+    "validate": Action(
+        lambda order, by, data: sales_services.order_validate(order=order, by=by),
+        _("Commande validée."),
     ),
-    "confirm_cancellation": lambda order, by, reason: sales_services.order_cancellation_confirm(
-        order=order, by=by
+    "refuse": Action(
+        lambda order, by, data: sales_services.order_refuse(
+            order=order, by=by, reason=_reason(data)
+        ),
+        _("Commande refusée."),
     ),
-    "reject_cancellation": lambda order, by, reason: sales_services.order_cancellation_reject(
-        order=order, by=by, reason=reason
+    "cancel": Action(
+        lambda order, by, data: sales_services.order_cancel(
+            order=order, by=by, reason=_reason(data)
+        ),
+        _cancelled,
     ),
-    "prepare": lambda order, by, reason: sales_services.order_prepare(order=order, by=by),
-    "deliver": lambda order, by, reason: sales_services.order_deliver(order=order, by=by),
-    "factory": lambda order, by, reason: sales_services.order_factory_ordered(order=order, by=by),
-    "withdraw_modification": lambda order, by, reason: sales_services.order_modification_withdraw(
-        order=order, by=by
+    "confirm_cancellation": Action(
+        lambda order, by, data: sales_services.order_cancellation_confirm(order=order, by=by),
+        _("Annulation confirmée."),
     ),
-}
-
-
-DONE = {
-    "submit": _("Commande envoyée."),
-    "validate": _("Commande validée."),
-    "refuse": _("Commande refusée."),
-    "cancel": _("Annulation enregistrée."),
-    "confirm_cancellation": _("Annulation confirmée."),
-    "reject_cancellation": _("Annulation refusée : la commande reprend son cours."),
-    "prepare": _("Commande prête à livrer."),
-    "deliver": _("Commande livrée : le véhicule est sorti du stock."),
-    "factory": _("Commande passée à l'usine."),
-    "withdraw_modification": _("Modification abandonnée."),
+    "reject_cancellation": Action(
+        lambda order, by, data: sales_services.order_cancellation_reject(
+            order=order, by=by, reason=_reason(data)
+        ),
+        _("Annulation refusée : la commande reprend son cours."),
+    ),
+    "prepare": Action(
+        lambda order, by, data: sales_services.order_prepare(order=order, by=by),
+        _("Commande prête à livrer."),
+    ),
+    "deliver": Action(
+        lambda order, by, data: sales_services.order_deliver(order=order, by=by),
+        _("Commande livrée : le véhicule est sorti du stock."),
+    ),
+    "factory": Action(
+        lambda order, by, data: sales_services.order_factory_ordered(order=order, by=by),
+        _("Commande passée à l'usine."),
+    ),
+    "withdraw_modification": Action(
+        lambda order, by, data: sales_services.order_modification_withdraw(order=order, by=by),
+        _("Modification abandonnée."),
+    ),
+    "modify": Action(
+        _order_modify,
+        _("Modifiez l'offre puis passez la nouvelle commande : elle remplacera celle-ci."),
+        goto=lambda order, offer: reverse("opportunities:offer_detail", args=[offer.pk]),
+    ),
 }
 
 
 @login_required
 @require_POST
-def order_action(request: HttpRequest, pk: int) -> HttpResponse:
-    """Every order transition from the order page or the lists (O-5, O-10)."""
+def order_action(request: HttpRequest, pk: int, name: str = "") -> HttpResponse:
+    """Every order action, from the order page or the lists (O-5, O-10): the name comes
+    from the URL, or from the button pressed in a list row's form (``action``)."""
     order = selectors.order_get_for_user(user=request.user, pk=pk)
-    action = request.POST.get("action", "")
-    next_url = safe_next(
+    back = safe_next(
         request,
         request.POST.get("next", ""),
         reverse("opportunities:order_detail", args=[pk]),
     )
-    if action == "modify":
-        try:
-            offer = sales_services.order_modify(order=order, by=request.user)
-        except ValidationError as exc:
-            for message in _messages_of(exc):
-                messages.error(request, message)
-            return redirect(next_url)
-        messages.info(
-            request,
-            _("Modifiez l'offre puis passez la nouvelle commande : elle remplacera celle-ci."),
-        )
-        return redirect("opportunities:offer_detail", pk=offer.pk)
-    handler = ORDER_ACTIONS.get(action)
-    if handler is None:
-        messages.error(request, _("Action inconnue."))
-        return redirect(next_url)
-    reason = (request.POST.get("reason") or "").strip()[:500]
-    try:
-        order = handler(order, request.user, reason)
-    except PermissionDenied as exc:
-        messages.error(request, str(exc) or _("Vous n'avez pas le droit de faire cela."))
-    except ValidationError as exc:
-        for message in _messages_of(exc):
-            messages.error(request, message)
-    else:
-        done = DONE[action]
-        if action == "submit" and order.status == Order.Status.PENDING_VALIDATION:
-            done = _("Commande envoyée pour validation à votre responsable.")
-        elif action == "submit" and order.status == Order.Status.ORDERED:
-            done = _("Commande validée.")
-        elif action == "cancel" and order.status == Order.Status.PENDING_CANCELLATION:
-            done = _("Annulation demandée : un responsable doit la confirmer.")
-        messages.success(request, done)
-    return redirect(next_url)
+    name = name or request.POST.get("action", "")
+    return action_dispatch(request, order, ORDER_ACTIONS, name, back)

@@ -174,9 +174,10 @@ def test_minor_applicant_refused(validated_offer, seller, django_capture_on_comm
 def test_provider_failure_retries_then_ends_in_error(
     validated_offer, seller, django_capture_on_commit_callbacks, monkeypatch
 ):
-    from celery.exceptions import Retry
+    from django.utils import timezone
 
-    from opportunities.financing.tasks import SEND_RETRIES, financing_request_send_task
+    from openflex.outbox.models import Effect
+    from openflex.outbox.services import effect_run
 
     def boom(self, request):
         raise ProviderError("down")
@@ -192,12 +193,16 @@ def test_provider_failure_retries_then_ends_in_error(
             annual_rate=D("4.9"),
             applicant=applicant(),
         )
-    with pytest.raises(Retry):
-        financing_request_send_task.apply(args=[request.pk])
-    request.refresh_from_db()
-    assert request.status == S.SENT
-    result = financing_request_send_task.apply(args=[request.pk], retries=SEND_RETRIES)
-    assert result.get() == S.ERROR
+    key = f"financing-request:{request.pk}"
+    for attempt in range(1, financing_services.SEND_ATTEMPTS):
+        assert effect_run(key=key) == Effect.Status.PENDING  # retried with backoff
+        effect = Effect.objects.get(key=key)
+        assert effect.attempts == attempt and "down" in effect.error
+        assert effect.available_at > timezone.now()
+        request.refresh_from_db()
+        assert request.status == S.SENT
+        Effect.objects.filter(key=key).update(available_at=timezone.now())
+    assert effect_run(key=key) == Effect.Status.FAILED
     request.refresh_from_db()
     assert request.status == S.ERROR
     assert "refaites la demande" in request.answer_message

@@ -12,6 +12,7 @@ from opportunities.products.models import Product, VehicleProduct
 from opportunities.sales import services as sales_services
 from opportunities.sales.models import Offer, OfferLine, OpportunityEvent, Order
 from tests.accounts.factories import UserFactory
+from tests.lists import assert_list_queries
 from tests.opportunities.factories import PackElementFactory, PackFactory, ProductFactory
 from tests.vehicles.factories import VehicleFactory
 from vehicles.models import VehicleEvent
@@ -415,18 +416,15 @@ def test_list_groups_products_by_kind_with_prices(admin_client, mats):
     assert html.index("Pack Sérénité") < html.index("Garantie 24 mois") < html.index("Tapis")
 
 
-def test_list_query_count_does_not_grow_with_rows(admin_client, django_assert_num_queries):
+def test_list_query_count_does_not_grow_with_rows(admin_client):
     """V-10 / X-2: the list costs the same number of queries for 2 or 20 products."""
-    for i in range(2):
-        PackElementFactory(pack=PackFactory(name=f"Pack {i}"))
-    _list_page(admin_client)  # warm the session and the user's groups
-    with django_assert_num_queries(5):
-        _list_page(admin_client)
-    for i in range(18):
-        PackElementFactory(pack=PackFactory(name=f"Pack n{i}"))
-        ProductFactory(name=f"Accessoire {i}")
-    with django_assert_num_queries(5):
-        _list_page(admin_client)
+
+    def add(n):
+        for _ in range(n):
+            PackElementFactory(pack=PackFactory())
+            ProductFactory()
+
+    assert_list_queries(admin_client, "/parametres/produits/", add, budget=6, few=1, many=10)
 
 
 def _form_data(**overrides):

@@ -112,7 +112,8 @@ def test_a_sold_vehicle_is_not_sellable(
     switch_on, reserving_offer, seller, manager, other_opportunity, other_seller, preentry_car
 ):
     """A live order on the vehicle (not a draft) makes it sold: another opportunity's
-    validated offer can no longer reserve it."""
+    validated offer can no longer reserve it. Waiting for validation, the vehicle is still
+    in pré-entrée; once validated, it is in livraison at once (same transaction)."""
     from opportunities.sales.models import Order
 
     offer = services.offer_create(
@@ -128,10 +129,16 @@ def test_a_sold_vehicle_is_not_sellable(
         deposit_method="",
         deposit_not_online=False,
     )
-    assert services.order_submit(order=order, by=manager).status == Order.Status.ORDERED
+    order = services.order_submit(order=order, by=other_seller)
+    assert order.status == Order.Status.PENDING_VALIDATION
     with pytest.raises(ValidationError) as exc:
         reserve(Offer.objects.get(pk=reserving_offer.pk), seller)
     assert "vendu" in exc.value.messages[0]
+
+    assert services.order_validate(order=order, by=manager).status == Order.Status.ORDERED
+    with pytest.raises(ValidationError) as exc:
+        reserve(Offer.objects.get(pk=reserving_offer.pk), seller)
+    assert "plus en pré-entrée" in exc.value.messages[0]
 
 
 def test_a_vehicle_reserved_by_a_customer_is_not_reserved_again(

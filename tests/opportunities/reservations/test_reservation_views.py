@@ -4,8 +4,6 @@ manager's cancellation, the switch, the Gestion filters of both lists and the ex
 from io import BytesIO
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -14,6 +12,7 @@ from opportunities.reservations.models import Reservation
 from opportunities.sales import services
 from opportunities.sales.models import SalesSettings
 from tests.accounts.factories import UserFactory, admin_user
+from tests.lists import assert_list_queries
 from tests.opportunities.factories import OpportunityFactory
 from tests.vehicles.factories import VehicleFactory
 from vehicles.services import vehicle_reservation_set
@@ -170,15 +169,8 @@ def test_the_opportunity_list_filter_keeps_the_query_count(client, manager, pos,
             opportunity = OpportunityFactory(customer__point_of_sale=pos, point_of_sale=pos)
             services.offer_create(opportunity=opportunity, vehicle=vehicle, by=seller)
 
-    add(2)
-    client.get(url)
-    with CaptureQueriesContext(connection) as few:
-        assert client.get(url).status_code == 200
-    add(8)
-    with CaptureQueriesContext(connection) as many:
-        page = client.get(url)
-    assert len(many) == len(few)
-    assert page.content.decode().count("badge-opp-en_cours") == 10
+    counts = assert_list_queries(client, url, add, budget=9, few=2, many=10)
+    assert counts.html.count("badge-opp-en_cours") == 10
 
 
 def test_the_export_columns_say_kind_and_end(client, manager, switch_on, reserving_offer, seller):

@@ -168,11 +168,11 @@ def test_a_manager_validates_a_pending_order(
     assert [m.to for m in mail.outbox] == [[seller.email]]
 
 
-def test_the_vehicle_moves_only_once_the_validation_is_committed(pending_order, manager):
-    """STYLE: side effects on commit; nothing has run while the transaction is open."""
+def test_the_vehicle_moves_within_the_validation_transaction(pending_order, manager):
+    """Issue 11: the stock's service runs in the order's transaction, not after it."""
     sales_services.order_validate(order=pending_order, by=manager)
 
-    assert vehicle_status(pending_order) == "stock_vente"
+    assert vehicle_status(pending_order) == "livraison"
 
 
 @pytest.mark.parametrize("who", ["seller", "secretary", "other_manager"])
@@ -660,25 +660,26 @@ def names(actions) -> set[str]:
 
 def test_the_buttons_of_a_pending_order(pending_order, manager, seller, other_manager):
     assert {"validate", "refuse", "cancel", "modify"} <= names(
-        sales_actions.order_actions(pending_order, manager)
+        sales_actions.available_actions(pending_order, manager)
     )
-    assert "validate" not in names(sales_actions.order_actions(pending_order, seller))
-    assert "validate" not in names(sales_actions.order_actions(pending_order, other_manager))
+    assert "validate" not in names(sales_actions.available_actions(pending_order, seller))
+    assert "validate" not in names(sales_actions.available_actions(pending_order, other_manager))
 
 
 def test_the_buttons_of_a_validated_order(ordered, manager, seller, secretary):
-    by_seller = {a["name"]: a for a in sales_actions.order_actions(ordered, seller)}
+    by_seller = {a["name"]: a for a in sales_actions.available_actions(ordered, seller)}
     assert by_seller["cancel"]["label"] == "Demander l'annulation"
     assert "prepare" not in by_seller
-    by_manager = {a["name"]: a for a in sales_actions.order_actions(ordered, manager)}
+    by_manager = {a["name"]: a for a in sales_actions.available_actions(ordered, manager)}
     assert by_manager["cancel"]["label"] == "Annuler la commande"
     assert "prepare" in by_manager
-    assert "prepare" in names(sales_actions.order_actions(ordered, secretary))
+    assert "prepare" in names(sales_actions.available_actions(ordered, secretary))
 
 
 def test_the_buttons_of_a_draft_and_of_a_delivered_order(ready_order, to_deliver, seller):
-    assert {"submit", "cancel", "modify"} <= names(sales_actions.order_actions(ready_order, seller))
-    assert "deliver" in names(sales_actions.order_actions(to_deliver, seller))
+    draft_buttons = names(sales_actions.available_actions(ready_order, seller))
+    assert {"submit", "cancel", "modify"} <= draft_buttons
+    assert "deliver" in names(sales_actions.available_actions(to_deliver, seller))
     sales_services.order_deliver(order=to_deliver, by=seller)
     delivered = Order.objects.select_related("opportunity", "vehicle").get(pk=to_deliver.pk)
-    assert names(sales_actions.order_actions(delivered, seller)) == set()
+    assert names(sales_actions.available_actions(delivered, seller)) == set()

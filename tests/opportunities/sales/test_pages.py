@@ -8,6 +8,7 @@ from django.urls import reverse
 from opportunities.sales import services
 from opportunities.sales.models import Offer, OfferLine, Order
 from tests.accounts.factories import PointOfSaleFactory, UserFactory
+from tests.lists import assert_list_queries
 from tests.opportunities.factories import OpportunityFactory
 
 pytestmark = pytest.mark.django_db
@@ -57,25 +58,16 @@ def test_another_salesperson_cannot_open_the_opportunity(client, opportunity, po
     assert page.status_code == 404
 
 
-def test_opportunity_list_query_count_does_not_grow(
-    client, manager, pos, django_assert_max_num_queries
-):
+def test_opportunity_list_query_count_does_not_grow(client, manager, pos):
     """X-2: the list's query count is the same for 2 and for 12 opportunities."""
     client.force_login(manager)
-    OpportunityFactory.create_batch(2, customer__point_of_sale=pos)
-    url = reverse("opportunities:index")
-    client.get(url)
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as few:
-        assert client.get(url).status_code == 200
-    OpportunityFactory.create_batch(10, customer__point_of_sale=pos)
-    with CaptureQueriesContext(connection) as many:
-        page = client.get(url)
-    assert page.status_code == 200
-    assert len(many) == len(few)
-    assert page.content.decode().count("badge-opp-en_cours") == 12
+    counts = assert_list_queries(
+        client,
+        reverse("opportunities:index"),
+        lambda n: OpportunityFactory.create_batch(n, customer__point_of_sale=pos),
+        budget=9,
+    )
+    assert counts.html.count("badge-opp-en_cours") == 12
 
 
 def test_offer_builder_recomputes_on_the_server(client, seller, offer):
@@ -248,3 +240,38 @@ def test_opportunity_list_sorts_by_last_activity_with_a_stable_order(client, man
     assert body.index(f'href="/opportunites/{old.pk}/"') < body.index(
         f'href="/opportunites/{recent.pk}/"'
     )
+
+
+def test_opportunity_page_query_count_does_not_grow(client, seller, opportunity, site):
+    """X-2: the opportunity page costs the same with 2 or 8 offers (each on its vehicle)."""
+    from tests.vehicles.factories import VehicleFactory
+
+    def add(n):
+        for _ in range(n):
+            vehicle = VehicleFactory(physical_site=site, status="stock_vente")
+            services.offer_create(opportunity=opportunity, vehicle=vehicle, by=seller)
+
+    client.force_login(seller)
+    url = reverse("opportunities:detail", args=[opportunity.pk]) + "?onglet=offres"
+    assert_list_queries(client, url, add, budget=9, many=8, partial=False)
+
+
+def test_order_page_query_count_does_not_grow(client, seller, draft_order):
+    """X-2: the order's history costs the same with few or many events."""
+    methods = iter(["virement", "cheque"] * 20)
+
+    def add(n):
+        for _ in range(n):
+            services.order_payment_update(
+                order=draft_order,
+                by=seller,
+                balance_method=next(methods),
+                deposit_amount=Decimal("1000.00"),
+                deposit_method="cheque",
+                deposit_not_online=False,
+            )
+
+    client.force_login(seller)
+    for tab, budget in (("resume", 6), ("historique", 7)):
+        url = reverse("opportunities:order_detail", args=[draft_order.pk]) + f"?onglet={tab}"
+        assert_list_queries(client, url, add, budget=budget, many=8, partial=False)

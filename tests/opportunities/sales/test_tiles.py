@@ -89,28 +89,23 @@ def test_managers_refuse_from_the_list_with_a_reason(client, ready_order, seller
     assert order.decision_reason == "Remise trop forte"
 
 
-def test_order_list_query_count_does_not_grow(client, manager, validated_offer, seller, car):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
+def test_order_list_query_count_does_not_grow(client, manager, seller, car):
+    from tests.lists import assert_list_queries
     from tests.opportunities.factories import OpportunityFactory
     from tests.vehicles.factories import VehicleFactory
 
-    services.order_create(offer=validated_offer, by=seller)
+    def add(n):
+        for _ in range(n):
+            opportunity = OpportunityFactory(
+                customer__point_of_sale=car.point_of_sale, salesperson=seller
+            )
+            vehicle = VehicleFactory(physical_site=car.physical_site, status="stock_vente")
+            offer = services.offer_create(opportunity=opportunity, vehicle=vehicle, by=seller)
+            services.offer_validate(offer=offer, by=seller)
+            services.order_create(offer=offer, by=seller)
+
     client.force_login(manager)
-    url = reverse("opportunities:orders")
-    client.get(url)
-    with CaptureQueriesContext(connection) as few:
-        client.get(url)
-    for _ in range(5):
-        opportunity = OpportunityFactory(
-            customer__point_of_sale=car.point_of_sale, salesperson=seller
-        )
-        vehicle = VehicleFactory(physical_site=car.physical_site, status="stock_vente")
-        offer = services.offer_create(opportunity=opportunity, vehicle=vehicle, by=seller)
-        services.offer_validate(offer=offer, by=seller)
-        services.order_create(offer=offer, by=seller)
-    with CaptureQueriesContext(connection) as many:
-        page = client.get(url)
-    assert page.content.decode().count('id="order-') == 6
-    assert len(many) == len(few)
+    counts = assert_list_queries(
+        client, reverse("opportunities:orders"), add, budget=7, few=1, many=6
+    )
+    assert counts.html.count('id="order-') == 6

@@ -1,0 +1,126 @@
+"""May this user do this at this point of sale: every right of the platform, asked here.
+
+Rights are Django permissions (``accounts.<codename>``) held directly or through a user
+group; the scope is the user's points of sale, all of them for platform administrators
+(``points_of_sale_for_user``). Each predicate is small and named after what it allows:
+services check them before a write, transitions declare them (``permission=``), views and
+templates ask them. They are cross-app (the stock uses the configuration and transfer
+rights too), so they live beside the accounts, not in one app.
+
+The user's group types and points of sale are read once per user object (cached on it):
+a list asking a predicate per row costs no query per row.
+"""
+
+from openflex.accounts.models import UserGroupType
+from openflex.accounts.selectors import user_has_type, user_is_platform_admin
+
+VALIDATE_ORDERS = "accounts.validate_orders"
+VALIDATE_TRADEINS = "accounts.validate_tradeins"
+VALIDATE_TRANSFERS = "accounts.validate_transfers"
+CONFIGURE_VEHICLES = "accounts.change_vehicle_configuration"
+ACCESS_VN = "accounts.access_vn"
+
+# Types who see every opportunity and order of their points of sale; the others see theirs.
+MANAGER_TYPES = frozenset(
+    {UserGroupType.SALES_MANAGER, UserGroupType.DIRECTOR, UserGroupType.SECRETARY}
+)
+
+_POS_CACHE_ATTR = "_openflex_point_of_sale_ids"
+
+
+def is_authenticated(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False))
+
+
+def user_point_of_sale_ids(user) -> frozenset[int]:
+    """The points of sale the user is attached to (one query, cached on the user)."""
+    if not is_authenticated(user):
+        return frozenset()
+    cached = getattr(user, _POS_CACHE_ATTR, None)
+    if cached is None:
+        cached = frozenset(user.points_of_sale.values_list("pk", flat=True))
+        setattr(user, _POS_CACHE_ATTR, cached)
+    return cached
+
+
+def works_at(user, point_of_sale_id: int | None) -> bool:
+    """The user acts for this point of sale: attached to it, or a platform administrator."""
+    if not is_authenticated(user):
+        return False
+    return user_is_platform_admin(user) or point_of_sale_id in user_point_of_sale_ids(user)
+
+
+def is_platform_admin(user) -> bool:
+    return is_authenticated(user) and user_is_platform_admin(user)
+
+
+def is_manager(user) -> bool:
+    """Sees every opportunity and order of the user's points of sale (not only their own)."""
+    return is_platform_admin(user) or user_has_type(user, *MANAGER_TYPES)
+
+
+def is_sales_manager_at(user, point_of_sale_id: int | None) -> bool:
+    """A sales manager or director of this point of sale, or a platform administrator."""
+    if is_platform_admin(user):
+        return True
+    return user_has_type(user, UserGroupType.SALES_MANAGER, UserGroupType.DIRECTOR) and works_at(
+        user, point_of_sale_id
+    )
+
+
+# --- Orders ---------------------------------------------------------------------------
+
+
+def can_validate_orders(user, point_of_sale_id: int | None = None) -> bool:
+    """Holds the order validation right (at this point of sale when one is given)."""
+    if not is_authenticated(user) or not user.has_perm(VALIDATE_ORDERS):
+        return False
+    return point_of_sale_id is None or works_at(user, point_of_sale_id)
+
+
+def can_prepare_delivery(user, point_of_sale_id: int | None) -> bool:
+    """Marks an order ready to deliver: validators and the secretariat of its point of sale."""
+    return (can_validate_orders(user) or user_has_type(user, UserGroupType.SECRETARY)) and works_at(
+        user, point_of_sale_id
+    )
+
+
+def has_vn_access(user) -> bool:
+    return is_authenticated(user) and user.has_perm(ACCESS_VN)
+
+
+# --- Trade-ins ------------------------------------------------------------------------
+
+
+def is_tradein_validator(user) -> bool:
+    if not is_authenticated(user) or not user.is_active:
+        return False
+    # The group types are cached on the user: ask them before the rights (two queries).
+    return user_has_type(user, UserGroupType.TRADEIN_VALIDATOR) or user.has_perm(VALIDATE_TRADEINS)
+
+
+def can_validate_tradeins(user, point_of_sale_id: int | None) -> bool:
+    """A trade-in validator of this point of sale (a platform administrator: any)."""
+    return is_tradein_validator(user) and works_at(user, point_of_sale_id)
+
+
+# --- Vehicles, products, transfers ----------------------------------------------------
+
+
+def can_configure_vehicles(user) -> bool:
+    """Fleet managers: vehicle configuration, financing simulations (V-10, V-13)."""
+    return is_authenticated(user) and user.has_perm(CONFIGURE_VEHICLES)
+
+
+def can_attach_products(user) -> bool:
+    """Accessories and services attached to a vehicle: configuration right or admin."""
+    return can_configure_vehicles(user) or is_platform_admin(user)
+
+
+def can_manage_products(user) -> bool:
+    """The product catalogue is managed by platform administrators only (ORG-5)."""
+    return is_platform_admin(user)
+
+
+def can_validate_transfers(user) -> bool:
+    return is_authenticated(user) and user.has_perm(VALIDATE_TRANSFERS)
