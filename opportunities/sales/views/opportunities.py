@@ -33,7 +33,7 @@ from opportunities.sales.models import (
     SalesSettings,
 )
 from opportunities.sales.selectors import salespeople_for
-from opportunities.sales.views.common import add_errors
+from opportunities.sales.views.common import Action, action_dispatch, add_errors
 from vehicles.selectors import vehicle_get_for_user
 
 
@@ -150,109 +150,115 @@ def _opportunity_rerender(request, opportunity, **forms):
     )
 
 
+def _invalid(form_name: str, panel: str, tab: str | None = None):
+    """Re-render the opportunity page with the action's form open and its errors."""
+
+    def rerender(request, opportunity, form):
+        extra = {"tab": tab} if tab else {}
+        return _opportunity_rerender(
+            request, opportunity, **{form_name: form, "open_panel": panel, **extra}
+        )
+
+    return rerender
+
+
+def _vehicle_of(user, number):
+    """A vehicle of the user's stock by its OpenFlex number, or a message next to the field."""
+    if not number:
+        return None
+    try:
+        return vehicle_get_for_user(user=user, number=number)
+    except Http404:
+        raise ValidationError(
+            {"vehicle": _("Aucun véhicule de votre stock ne porte ce numéro.")}
+        ) from None
+
+
+def _salesperson_form(opportunity, user, post):
+    if not customers_selectors.user_sees_point_of_sale_opportunities(user):
+        raise PermissionDenied
+    return SalespersonForm(post, salespeople=salespeople_for([opportunity.point_of_sale_id]))
+
+
+def _appointment(kind: str):
+    def run(opportunity, user, data):
+        return services.appointment_create(
+            opportunity=opportunity,
+            by=user,
+            kind=kind,
+            starts_at=data["starts_at"],
+            vehicle=_vehicle_of(user, data.get("vehicle")),
+            note=data["note"],
+        )
+
+    return run
+
+
+def _rdv_tab(opportunity, result) -> str:
+    return reverse("opportunities:detail", args=[opportunity.pk]) + "?onglet=rdv"
+
+
+# The actions of the opportunity page, by the slug of their URL (one dispatcher for every
+# sale page: views/common.action_dispatch).
+OPPORTUNITY_ACTIONS = {
+    "salesperson": Action(
+        lambda o, user, data: services.opportunity_salesperson_change(
+            opportunity=o, salesperson=data["salesperson"], by=user
+        ),
+        _("Vendeur modifié."),
+        form=_salesperson_form,
+        invalid=_invalid("salesperson_form", "salesperson"),
+    ),
+    "relance": Action(
+        lambda o, user, data: services.opportunity_follow_up(
+            opportunity=o, by=user, message=data["message"]
+        ),
+        _("Relance envoyée au client."),
+        form=lambda o, user, post: FollowUpForm(post),
+        invalid=_invalid("follow_up_form", "relance"),
+    ),
+    "rdv": Action(
+        _appointment(Appointment.Kind.MEETING),
+        _("Rendez-vous planifié."),
+        goto=_rdv_tab,
+        form=lambda o, user, post: AppointmentForm(post, prefix="rdv"),
+        invalid=_invalid("meeting_form", "rdv", tab="rdv"),
+    ),
+    "essai": Action(
+        _appointment(Appointment.Kind.TEST_DRIVE),
+        _("Rendez-vous planifié."),
+        goto=_rdv_tab,
+        form=lambda o, user, post: AppointmentForm(post, prefix="essai"),
+        invalid=_invalid("test_drive_form", "essai", tab="rdv"),
+    ),
+    "offre": Action(
+        lambda o, user, data: services.offer_create(
+            opportunity=o, vehicle=_vehicle_of(user, data["vehicle"]), by=user
+        ),
+        goto=lambda o, offer: reverse("opportunities:offer_detail", args=[offer.pk]),
+        form=lambda o, user, post: VehicleChoiceForm(post, prefix="offre"),
+        invalid=_invalid("offer_form", "offre"),
+    ),
+    "abandon": Action(
+        lambda o, user, data: services.opportunity_abandon(
+            opportunity=o, by=user, reason=data["reason"]
+        ),
+        _("Opportunité abandonnée."),
+        form=lambda o, user, post: ReasonForm(post, prefix="abandon"),
+        invalid=_invalid("abandon_form", "abandon"),
+    ),
+}
+
+
 @login_required
 @require_POST
 def opportunity_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    """The actions of the opportunity page; each binds its form and calls its service."""
-    user = request.user
-    opportunity = sales_selectors.opportunity_get_for_user(user=user, pk=pk)
-    back = redirect("opportunities:detail", pk=pk)
-    if action == "salesperson":
-        if not customers_selectors.user_sees_point_of_sale_opportunities(user):
-            raise PermissionDenied
-        form = SalespersonForm(
-            request.POST, salespeople=salespeople_for([opportunity.point_of_sale_id])
-        )
-        if form.is_valid():
-            try:
-                services.opportunity_salesperson_change(
-                    opportunity=opportunity, salesperson=form.cleaned_data["salesperson"], by=user
-                )
-            except ValidationError as exc:
-                add_errors(form, exc)
-            else:
-                messages.success(request, _("Vendeur modifié."))
-                return back
-        return _opportunity_rerender(
-            request, opportunity, salesperson_form=form, open_panel="salesperson"
-        )
-    if action == "relance":
-        form = FollowUpForm(request.POST)
-        if form.is_valid():
-            try:
-                services.opportunity_follow_up(
-                    opportunity=opportunity, by=user, message=form.cleaned_data["message"]
-                )
-            except ValidationError as exc:
-                add_errors(form, exc)
-            else:
-                messages.success(request, _("Relance envoyée au client."))
-                return back
-        return _opportunity_rerender(
-            request, opportunity, follow_up_form=form, open_panel="relance"
-        )
-    if action in ("rdv", "essai"):
-        form = AppointmentForm(request.POST, prefix=action)
-        if form.is_valid():
-            vehicle = None
-            number = form.cleaned_data.get("vehicle")
-            try:
-                if number:
-                    try:
-                        vehicle = vehicle_get_for_user(user=user, number=number)
-                    except Http404:
-                        raise ValidationError(
-                            {"vehicle": _("Aucun véhicule de votre stock ne porte ce numéro.")}
-                        ) from None
-                services.appointment_create(
-                    opportunity=opportunity,
-                    by=user,
-                    kind=Appointment.Kind.TEST_DRIVE
-                    if action == "essai"
-                    else Appointment.Kind.MEETING,
-                    starts_at=form.cleaned_data["starts_at"],
-                    vehicle=vehicle,
-                    note=form.cleaned_data["note"],
-                )
-            except ValidationError as exc:
-                add_errors(form, exc)
-            else:
-                messages.success(request, _("Rendez-vous planifié."))
-                return redirect(reverse("opportunities:detail", args=[pk]) + "?onglet=rdv")
-        key = "test_drive_form" if action == "essai" else "meeting_form"
-        return _opportunity_rerender(
-            request, opportunity, **{key: form, "open_panel": action, "tab": "rdv"}
-        )
-    if action == "offre":
-        form = VehicleChoiceForm(request.POST, prefix="offre")
-        if form.is_valid():
-            try:
-                try:
-                    vehicle = vehicle_get_for_user(user=user, number=form.cleaned_data["vehicle"])
-                except Http404:
-                    raise ValidationError(
-                        {"vehicle": _("Aucun véhicule de votre stock ne porte ce numéro.")}
-                    ) from None
-                offer = services.offer_create(opportunity=opportunity, vehicle=vehicle, by=user)
-            except ValidationError as exc:
-                add_errors(form, exc)
-            else:
-                return redirect("opportunities:offer_detail", pk=offer.pk)
-        return _opportunity_rerender(request, opportunity, offer_form=form, open_panel="offre")
-    if action == "abandon":
-        form = ReasonForm(request.POST, prefix="abandon")
-        if form.is_valid():
-            try:
-                services.opportunity_abandon(
-                    opportunity=opportunity, by=user, reason=form.cleaned_data["reason"]
-                )
-            except ValidationError as exc:
-                add_errors(form, exc)
-            else:
-                messages.success(request, _("Opportunité abandonnée."))
-                return back
-        return _opportunity_rerender(request, opportunity, abandon_form=form, open_panel="abandon")
-    raise Http404
+    """The actions of the opportunity page: OPPORTUNITY_ACTIONS through the one dispatcher."""
+    opportunity = sales_selectors.opportunity_get_for_user(user=request.user, pk=pk)
+    if action not in OPPORTUNITY_ACTIONS:
+        raise Http404
+    back = reverse("opportunities:detail", args=[pk])
+    return action_dispatch(request, opportunity, OPPORTUNITY_ACTIONS, action, back)
 
 
 @admin_required
