@@ -9,14 +9,15 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md requirements.lock ./
+RUN pip install --no-cache-dir --require-hashes -r requirements.lock
 COPY openflex ./openflex
 COPY vehicles ./vehicles
 COPY opportunities ./opportunities
 COPY payments ./payments
 COPY signatures ./signatures
 COPY leads ./leads
-RUN pip install --no-cache-dir .
+RUN pip install --no-cache-dir --no-deps .
 COPY manage.py ./
 COPY templates ./templates
 COPY static ./static

@@ -11,23 +11,29 @@ WEB_CMD := gunicorn openflex.wsgi:application --config openflex/gunicorn.conf.py
 WORKER_CMD := celery -A openflex worker --loglevel=INFO --concurrency=2
 BEAT_CMD := celery -A openflex beat --loglevel=INFO
 
-.PHONY: help install install-dev run web worker beat test lint format check-services chromium bench deploy-check clean
+.PHONY: help install install-dev run web worker beat test lint format check-services chromium bench chaos deploy-check clean lock audit
 
 help:
 	@echo "make run    — install, migrate, load the demo data and serve http://127.0.0.1:8000 with worker and beat"
 	@echo "make test   — lint and the whole test suite on PostgreSQL and Redis"
 	@echo "make bench  — benchmarks at --scale 100000 on PostgreSQL, figures in var/bench/latest.json"
+	@echo "make chaos  — kill the worker, stop Redis, terminate backends; figures in var/bench/chaos.json"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e .
+# Dependencies come from the lock files (exact versions and their hashes, made by
+# `make lock` from pyproject.toml), so make run, make test, CI and the Docker image
+# install the same versions everywhere; the project itself is installed without deps.
+$(VENV)/.installed: pyproject.toml requirements.lock | $(BIN)/python
+	$(BIN)/pip install -q --require-hashes -r requirements.lock
+	$(BIN)/pip install -q --no-deps -e .
 	@touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e '.[dev]'
+$(VENV)/.installed-dev: pyproject.toml requirements-dev.lock | $(BIN)/python
+	$(BIN)/pip install -q --require-hashes -r requirements-dev.lock
+	$(BIN)/pip install -q --no-deps -e .
 	@touch $(VENV)/.installed $@
 
 install: $(VENV)/.installed
@@ -88,6 +94,22 @@ chromium:
 # Benchmarks: PostgreSQL database openflex_bench (override with BENCH_DATABASE_URL).
 bench: install-dev check-services
 	DJANGO_SETTINGS_MODULE=openflex.settings.bench $(MANAGE) bench --scale 100000
+
+# After a change of dependencies in pyproject.toml: pin them again (needs PyPI).
+lock: | $(BIN)/python
+	$(BIN)/pip install -q uv
+	$(BIN)/uv pip compile pyproject.toml --quiet --generate-hashes --python-version 3.11 --universal -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --quiet --extra dev --generate-hashes --python-version 3.11 --universal -o requirements-dev.lock
+
+# Known vulnerabilities of the locked versions (pip-audit asks the PyPI/OSV advisory
+# database: it needs the network).
+audit: install-dev
+	$(BIN)/pip-audit --require-hashes --disable-pip -r requirements-dev.lock
+
+# Chaos (on demand, not in make test): its own database openflex_chaos (override with
+# CHAOS_DATABASE_URL), its own redis-server, SMTP sink, gunicorn, worker and beat.
+chaos: install-dev check-services
+	DJANGO_SETTINGS_MODULE=openflex.settings.chaos PATH="$(CURDIR)/$(BIN):$$PATH" $(MANAGE) chaos
 
 deploy-check: install
 	DJANGO_SETTINGS_MODULE=openflex.settings.production DJANGO_SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \

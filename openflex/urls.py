@@ -13,3 +13,8 @@ urlpatterns = [
     path("", include("payments.urls")),
     path("", include("leads.urls")),
 ]
+
+# French error pages in the site's layout, with a way back (openflex/core/errors.py).
+handler403 = "openflex.core.errors.permission_denied"
+handler404 = "openflex.core.errors.page_not_found"
+handler500 = "openflex.core.errors.server_error"

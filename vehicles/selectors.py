@@ -3,6 +3,7 @@
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from openflex.accounts import rules
 from openflex.accounts.selectors import points_of_sale_for_user, user_is_platform_admin
 
 from .models import (
@@ -16,7 +17,10 @@ from .models import (
 
 
 def vehicle_queryset_for_user(user) -> QuerySet[Vehicle]:
-    """Vehicles of the user's points of sale; VN only with the VN right (ORG-3)."""
+    """Vehicles of the user's points of sale; VN only with the VN right (ORG-3); none for a
+    user in no user group. One loaded vehicle: ``rules.may_open_vehicle`` (same rule)."""
+    if not rules.sees_stock(user):
+        return Vehicle.objects.none()
     qs = Vehicle.objects.all()
     if not user_is_platform_admin(user):
         qs = qs.filter(point_of_sale__in=points_of_sale_for_user(user).values("pk"))
@@ -62,10 +66,19 @@ def vehicle_price_changes(*, vehicle: Vehicle) -> QuerySet[PriceChange]:
     return vehicle.price_changes.select_related("created_by", "decided_by")
 
 
+def price_changes_for_user(*, user) -> QuerySet[PriceChange]:
+    """The price updates the user decides (V-8): those of the vehicles he sees, at the
+    points of sale where he may validate prices (``rules.can_validate_prices``)."""
+    if not rules.can_validate_prices(user):
+        return PriceChange.objects.none()
+    return PriceChange.objects.filter(vehicle__in=vehicle_queryset_for_user(user).values("pk"))
+
+
 def price_changes_to_validate(*, user) -> QuerySet[PriceChange]:
+    """The list "Mises à jour de prix à valider" and its home tile's count (one query)."""
     return (
-        PriceChange.objects.filter(status=PriceChange.Status.TO_VALIDATE)
-        .filter(vehicle__in=vehicle_queryset_for_user(user).values("pk"))
+        price_changes_for_user(user=user)
+        .filter(status=PriceChange.Status.TO_VALIDATE)
         .select_related("vehicle", "vehicle__point_of_sale", "created_by")
         .order_by("created_at", "pk")
     )

@@ -1,6 +1,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from openflex.accounts import rules
 from openflex.home.tiles import Tile, register
 
 from . import selectors
@@ -11,9 +12,10 @@ register(
         key="price-updates-to-validate",
         title=_("Mises à jour de prix à valider"),
         description=_("Prix modifiés automatiquement ou par un vendeur, à contrôler"),
+        # Whoever may validate prices, counted where he may (the list's own queryset).
         count=lambda user: selectors.price_changes_to_validate(user=user).count(),
         url=lambda user: reverse("vehicles:price_changes"),
-        group_types=frozenset({"admin"}),
+        allowed=rules.can_validate_prices,
         order=20,
         tone="warning",
     )

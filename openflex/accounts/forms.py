@@ -1,8 +1,6 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
-
-from openflex.notifications.services import email_send
 
 from .models import PointOfSale, User, UserGroup, UserGroupType
 from .services import rights_queryset
@@ -35,42 +33,15 @@ def axes_username(request, credentials: dict | None = None) -> str:
     return (value or "").strip().lower()
 
 
-class OpenFlexPasswordResetForm(PasswordResetForm):
-    """Password reset through the product's email machinery (template, task, record)."""
+class PasswordResetRequestForm(forms.Form):
+    """ "Mot de passe oublié": the email only; the account is looked up in the background
+    (services.password_reset_request), so that the answer never tells whether it exists."""
 
-    def get_users(self, email):
-        """Active accounts with this email, including those still pending activation.
-
-        Django skips accounts without a usable password; here that is an invited
-        person whose invitation link expired, and "Mot de passe oublié ?" is how
-        they get a fresh link.
-        """
-        email = email.strip().lower()
-        return User.objects.filter(email__iexact=email, is_active=True)
-
-    def send_mail(
-        self,
-        subject_template_name,
-        email_template_name,
-        context,
-        from_email,
-        to_email,
-        html_email_template_name=None,
-    ):
-        user = context["user"]
-        email_send(
-            to=to_email,
-            recipient=user,
-            kind="password_reset",
-            confidential=True,
-            template="accounts/password_reset",
-            subject=str(_("Réinitialisation de votre mot de passe OpenFlex")),
-            context={
-                "user": user,
-                "uid": context["uid"],
-                "token": context["token"],
-            },
-        )
+    email = forms.EmailField(
+        label=_("Adresse email"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
 
 
 class ProfileForm(forms.Form):

@@ -1,10 +1,12 @@
 """Organisation (ORG-1), people and user groups (ORG-2), rights (ORG-3)."""
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import Group, PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 
@@ -150,6 +152,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     points_of_sale = models.ManyToManyField(
         PointOfSale, verbose_name=_("points de vente"), related_name="users", blank=True
     )
+    # Bumped to end every open session of the account at once (deactivation): it enters
+    # the hash that each session keeps of its user (get_session_auth_hash).
+    session_generation = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
 
@@ -179,6 +184,27 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.first_name
+
+    def _session_hash(self, secret=None) -> str:
+        # Django's hash covers the password (a new password ends the other sessions); the
+        # generation is added once bumped, so sessions opened before this field existed
+        # stay valid until the first bump.
+        value = self.password
+        if self.session_generation:
+            value = f"{value}:{self.session_generation}"
+        return salted_hmac(
+            "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash",
+            value,
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
+
+    def get_session_auth_hash(self) -> str:
+        return self._session_hash()
+
+    def get_session_auth_fallback_hash(self):
+        for fallback_secret in settings.SECRET_KEY_FALLBACKS:
+            yield self._session_hash(secret=fallback_secret)
 
     @property
     def is_pending_activation(self) -> bool:

@@ -42,3 +42,19 @@ def group_type_required(*types: str):
 
 
 admin_required = group_type_required()
+
+
+def rule_required(predicate):
+    """Login, then ``predicate(user)`` (a rule of ``openflex.accounts.rules``), else 403."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(request, *args, **kwargs):
+            if not predicate(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

@@ -25,6 +25,35 @@ MANAGER_TYPES = frozenset(
     {UserGroupType.SALES_MANAGER, UserGroupType.DIRECTOR, UserGroupType.SECRETARY}
 )
 
+# Who prepares deliveries and places VN orders with the manufacturer (the delivery tiles).
+DELIVERY_TEAM_TYPES = frozenset(
+    {
+        UserGroupType.ADMIN,
+        UserGroupType.SALES_MANAGER,
+        UserGroupType.DIRECTOR,
+        UserGroupType.SECRETARY,
+    }
+)
+
+# The sale side (customers, opportunities, offers, orders): deny by default — a user in
+# no user group, a fleet manager or a trade-in validator has no access to it (issue 13).
+SALE_SIDE_TYPES = frozenset(
+    {
+        UserGroupType.ADMIN,
+        UserGroupType.DIRECTOR,
+        UserGroupType.SALES_MANAGER,
+        UserGroupType.SALESPERSON,
+        UserGroupType.SECRETARY,
+    }
+)
+# Who sells: opportunities, offers, reservations, trade-ins in an opportunity. The
+# secretary works on the sale's paperwork (customers, orders, deliveries), not on selling.
+SELLER_TYPES = SALE_SIDE_TYPES - {UserGroupType.SECRETARY}
+# Who changes a vehicle's prices, options, publication or asks for its transfer.
+STOCK_EDITOR_TYPES = SELLER_TYPES | {UserGroupType.FLEET_MANAGER}
+# Who validates price updates (V-8), at their points of sale.
+PRICE_VALIDATOR_TYPES = frozenset({UserGroupType.DIRECTOR, UserGroupType.SALES_MANAGER})
+
 _POS_CACHE_ATTR = "_openflex_point_of_sale_ids"
 
 
@@ -52,6 +81,63 @@ def works_at(user, point_of_sale_id: int | None) -> bool:
 
 def is_platform_admin(user) -> bool:
     return is_authenticated(user) and user_is_platform_admin(user)
+
+
+def has_group_type(user, types) -> bool:
+    """Member of a user group of one of ``types`` (platform administrators: always)."""
+    return is_authenticated(user) and (is_platform_admin(user) or user_has_type(user, *types))
+
+
+def works_on_sales(user) -> bool:
+    """The sale side: customers, opportunities, offers, orders (ORG-2, deny by default)."""
+    return has_group_type(user, SALE_SIDE_TYPES)
+
+
+def can_sell(user) -> bool:
+    """Create opportunities and act on them, make offers, reserve, take trade-ins."""
+    return has_group_type(user, SELLER_TYPES)
+
+
+def sees_stock(user) -> bool:
+    """The stock (list, vehicle pages): any user-group type; a user in none: nothing."""
+    return has_group_type(user, UserGroupType.values)
+
+
+def can_edit_stock(user) -> bool:
+    """Prices, options, publication, transfer requests on a vehicle the user sees."""
+    return has_group_type(user, STOCK_EDITOR_TYPES)
+
+
+def may_open_vehicle(user, *, point_of_sale_id: int | None, parc: str) -> bool:
+    """The rule of ``vehicles.selectors.vehicle_queryset_for_user`` for one loaded vehicle:
+    a list asks it before linking to the vehicle's page (no query per row)."""
+    if not sees_stock(user) or not works_at(user, point_of_sale_id):
+        return False
+    return parc != "VN" or has_vn_access(user)
+
+
+def may_open_customer(user, *, point_of_sale_id: int | None) -> bool:
+    """The rule of ``customer_queryset_for_user`` for one loaded customer."""
+    return works_on_sales(user) and works_at(user, point_of_sale_id)
+
+
+def may_open_opportunity(user, *, salesperson_id: int | None, point_of_sale_id: int | None) -> bool:
+    """The rule of ``opportunity_queryset_for_user`` for one loaded opportunity."""
+    if not works_on_sales(user):
+        return False
+    if is_platform_admin(user) or user.pk == salesperson_id:
+        return True
+    return is_manager(user) and works_at(user, point_of_sale_id)
+
+
+def can_validate_prices(user, point_of_sale_id: int | None = None) -> bool:
+    """Validate or refuse a price update (V-8): directors and sales managers, at their
+    points of sale (at this one when given); platform administrators everywhere."""
+    if is_platform_admin(user):
+        return True
+    if not has_group_type(user, PRICE_VALIDATOR_TYPES):
+        return False
+    return point_of_sale_id is None or works_at(user, point_of_sale_id)
 
 
 def is_manager(user) -> bool:
@@ -87,6 +173,17 @@ def can_prepare_delivery(user, point_of_sale_id: int | None) -> bool:
 
 def has_vn_access(user) -> bool:
     return is_authenticated(user) and user.has_perm(ACCESS_VN)
+
+
+def can_order_from_factory(user, point_of_sale_id: int | None) -> bool:
+    """ "Commandé à l'usine" (O-10): the VN right (ORG-3) held by the delivery team of the
+    order's point of sale — the audience of the "À commander usine" tile, not the
+    salesperson of the sale."""
+    if not has_vn_access(user):
+        return False
+    if is_platform_admin(user):
+        return True
+    return user_has_type(user, *DELIVERY_TEAM_TYPES) and works_at(user, point_of_sale_id)
 
 
 # --- Trade-ins ------------------------------------------------------------------------

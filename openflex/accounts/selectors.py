@@ -39,6 +39,15 @@ def points_of_sale_for_user(user) -> QuerySet[PointOfSale]:
     return qs.filter(users=user)
 
 
+def users_for_password_reset(*, email: str) -> QuerySet[User]:
+    """Active accounts with this email, including those still pending activation.
+
+    Django skips accounts without a usable password; here that is an invited person whose
+    invitation link expired, and "Mot de passe oublié ?" is how they get a fresh link.
+    """
+    return User.objects.filter(email__iexact=email.strip().lower(), is_active=True)
+
+
 def user_list() -> QuerySet[User]:
     """The accounts with what the list shows of them (filters: accounts.filters)."""
     return User.objects.prefetch_related("groups__usergroup", "points_of_sale").order_by(

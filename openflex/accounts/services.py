@@ -18,12 +18,17 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from openflex.core.throttle import throttle_hit
 from openflex.notifications.services import email_send
+from openflex.outbox.services import effect_enqueue, effect_key
 
 from .models import PointOfSale, SecurityCode, User, UserGroup, UserGroupType
+from .selectors import users_for_password_reset
 
 ACCOUNT_MANAGEMENT = "manage_accounts"
 SECURITY_CODE_REQUEST_WINDOW = timedelta(hours=1)
+RESET_EMAIL_EFFECT = "accounts.password_reset"
+PASSWORD_RESET_WINDOW = timedelta(hours=1)
 
 # The named rights of ORG-3, in the order the screens show them.
 RIGHT_CODENAMES = [
@@ -138,8 +143,14 @@ def account_set_active(*, by: User, user: User, active: bool) -> User:
     _require_account_manager(by)
     if user == by and not active:
         raise ValidationError(_("Vous ne pouvez pas désactiver votre propre compte."))
+    fields = ["is_active"]
+    if not active and user.is_active:
+        # Every session opened so far ends, wherever sessions are stored: a reactivation
+        # does not bring them back (the account must log in again).
+        user.session_generation += 1
+        fields.append("session_generation")
     user.is_active = active
-    user.save(update_fields=["is_active"])
+    user.save(update_fields=fields)
     return user
 
 
@@ -343,6 +354,60 @@ def password_changed_notify(*, user: User) -> None:
         subject=_("Votre mot de passe OpenFlex a été modifié"),
         context={"user": user, "when": timezone.now()},
     )
+
+
+@transaction.atomic
+def password_reset_request(*, email: str, address: str | None) -> None:
+    """ "Mot de passe oublié": count the request and hand the rest to the outbox.
+
+    The request never looks the account up: known or not, it writes the same rows and
+    answers the same way in the same time; the outbox looks it up after the commit and
+    sends the link (``password_reset_send``). Beyond ``PASSWORD_RESET_MAX_PER_ADDRESS``
+    requests an hour from one client address, ValidationError; beyond
+    ``PASSWORD_RESET_MAX_PER_EMAIL`` for one email, the request is dropped silently (the
+    answer must not differ with the email)."""
+    email = email.strip().lower()
+    if not throttle_hit(
+        scope="password-reset:address",
+        value=address or "unknown",
+        limit=settings.PASSWORD_RESET_MAX_PER_ADDRESS,
+        window=PASSWORD_RESET_WINDOW,
+    ):
+        raise ValidationError(
+            _("Trop de demandes depuis votre connexion : réessayez dans une heure."),
+            code="throttled",
+        )
+    if not throttle_hit(
+        scope="password-reset:email",
+        value=email,
+        limit=settings.PASSWORD_RESET_MAX_PER_EMAIL,
+        window=PASSWORD_RESET_WINDOW,
+    ):
+        return
+    effect_enqueue(
+        kind=RESET_EMAIL_EFFECT, key=effect_key("password-reset"), payload={"email": email}
+    )
+
+
+def password_reset_send(*, email: str) -> int:
+    """The outbox's half of a reset request: email a link to each active account with this
+    email (none: nothing happens). Returns the number of emails queued."""
+    users = list(users_for_password_reset(email=email))
+    for user in users:
+        email_send(
+            to=user.email,
+            recipient=user,
+            kind="password_reset",
+            confidential=True,
+            template="accounts/password_reset",
+            subject=_("Réinitialisation de votre mot de passe OpenFlex"),
+            context={
+                "user": user,
+                "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+                "token": default_token_generator.make_token(user),
+            },
+        )
+    return len(users)
 
 
 def security_codes_purge() -> int:

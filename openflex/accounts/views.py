@@ -4,13 +4,14 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from openflex.core import lists
+from openflex.core.clients import client_ip
 
 from . import selectors, services
 from .filters import UserFilter
@@ -18,7 +19,7 @@ from .forms import (
     AccountForm,
     EmailChangeForm,
     LoginForm,
-    OpenFlexPasswordResetForm,
+    PasswordResetRequestForm,
     ProfileForm,
     SecurityCodeForm,
     UserGroupForm,
@@ -36,9 +37,22 @@ class LoginView(auth_views.LoginView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    """Same answer, in the same time, whether the account exists or not: the request is
+    counted and handed to the outbox, which looks the account up (X-1)."""
+
     template_name = "accounts/password_reset.html"
-    form_class = OpenFlexPasswordResetForm
+    form_class = PasswordResetRequestForm
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        try:
+            services.password_reset_request(
+                email=form.cleaned_data["email"], address=client_ip(self.request)
+            )
+        except ValidationError as exc:  # too many requests from this address
+            form.add_error(None, exc)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return HttpResponseRedirect(self.get_success_url())
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

@@ -26,8 +26,17 @@ def navigation(request):
         current = path == url if url == "/" else path.startswith(url)
         items.append({"label": label, "url": url, "key": key, "current": current})
     user = request.user
-    # Callables: the template evaluates them only where the user menu needs them.
+    # Callables: the template evaluates them only where the user menu needs them. Every
+    # name starts with ``nav_``: a page's own context (``vehicle_can_configure`` …) can
+    # then never shadow what the header shows (issue 13).
     return {
         "nav_items": items,
-        "can_configure": lambda: user_is_platform_admin(user),
+        "nav_can_configure": lambda: user_is_platform_admin(user),
     }
+
+
+def csp_nonce(request):
+    """``csp_nonce``: this response's Content-Security-Policy nonce (django-csp), under
+    the name that Django 6's CSP support and ``{% htmx_script %}`` use. Lazy: the nonce
+    is made, and put in the header, only when a template prints it."""
+    return {"csp_nonce": getattr(request, "csp_nonce", None)}

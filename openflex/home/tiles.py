@@ -13,8 +13,9 @@ An app declares a tile in its own ``tiles.py``::
         permission="accounts.change_vehicle_configuration",
     ))
 
-``group_types`` (any of) and ``permission`` (required) both restrict who sees it;
-the tile's view checks them again on the server.
+``group_types`` (any of), ``permission`` (required) and ``allowed`` (a rule of
+``openflex.accounts.rules``, asked last) all restrict who sees it; the tile's view checks
+them again on the server.
 """
 
 from collections.abc import Callable, Iterable
@@ -34,11 +35,14 @@ class Tile:
     order: int = 100
     description: str = ""
     tone: str = "default"  # default | warning | danger: how urgent a non-zero count is
+    allowed: Callable[[object], bool] | None = None
 
     def visible_to(self, user) -> bool:
         if not user.is_authenticated or not user.is_active:
             return False
         if self.permission and not user.has_perm(self.permission):
+            return False
+        if self.allowed is not None and not self.allowed(user):
             return False
         if not self.group_types:
             return True

@@ -21,7 +21,7 @@ from django.template import Context
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 
-from openflex.outbox.services import effect_enqueue, effect_requeue
+from openflex.outbox.services import effect_enqueue, effect_requeue, record_after_effect
 
 from .models import Notification, OutboundEmail
 
@@ -167,7 +167,9 @@ def email_deliver(*, email_id: int) -> bool:
     Three steps, the SMTP exchange outside any transaction: (1) mark "sending", count the
     attempt and fix the Message-ID, commit; (2) send; (3) mark "sent". A crash between
     (1) and (3) leaves "sending": the next run sends again with the same Message-ID. A
-    transport error is recorded on the row and raised again, so the outbox retries.
+    transport error is recorded on the row and raised again, so the outbox retries. The
+    marks after the exchange survive a database connection lost during it (a terminated
+    backend would otherwise make a sent email go out again).
     """
     with transaction.atomic():
         email = (
@@ -187,14 +189,29 @@ def email_deliver(*, email_id: int) -> bool:
     try:
         _message(email).send()
     except Exception as exc:
-        with transaction.atomic():
-            email = OutboundEmail.objects.select_for_update().get(pk=email_id)
-            email.mark_retry()
-            email.error = f"{type(exc).__name__}: {exc}"[:2000]
-            email.save(update_fields=["status", "error"])
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+        record_after_effect(lambda: _mark_retry(email_id, error))
         raise
+    record_after_effect(lambda: _mark_sent(email_id))
+    return True
+
+
+def _mark_retry(email_id: int, error: str) -> None:
     with transaction.atomic():
         email = OutboundEmail.objects.select_for_update().get(pk=email_id)
+        if email.status != OutboundEmail.Status.SENDING:
+            return
+        email.mark_retry()
+        email.error = error
+        email.save(update_fields=["status", "error"])
+
+
+def _mark_sent(email_id: int) -> None:
+    """Idempotent: the database connection may have died after the commit (X-1)."""
+    with transaction.atomic():
+        email = OutboundEmail.objects.select_for_update().get(pk=email_id)
+        if email.status == OutboundEmail.Status.SENT:
+            return
         email.mark_sent()
         email.sent_at = timezone.now()
         email.error = ""
@@ -203,7 +220,6 @@ def email_deliver(*, email_id: int) -> bool:
             email.body_text = email.body_html = WIPED
             fields += ["body_text", "body_html"]
         email.save(update_fields=fields)
-    return True
 
 
 def email_fail(*, email_id: int, error: str) -> None:

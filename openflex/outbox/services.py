@@ -10,10 +10,13 @@ can make an effect run again: each handler is idempotent (emails keep their Mess
 import logging
 import time
 import uuid
+from collections.abc import Callable
 from datetime import timedelta
 from functools import partial
+from typing import Any
 
-from django.db import transaction
+from django.conf import settings
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from kombu.exceptions import KombuError
@@ -24,9 +27,37 @@ from .registry import backoff, kind_get
 logger = logging.getLogger(__name__)
 
 # An effect "running" for longer than this was abandoned by a dead worker (the longest
-# task is capped at 5 minutes by CELERY_TASK_TIME_LIMIT).
+# task is capped at 5 minutes by CELERY_TASK_TIME_LIMIT). ``settings.OUTBOX_LEASE``
+# overrides it (the chaos harness shortens it with the time limits).
 LEASE = timedelta(minutes=10)
 MAX_ERROR = 2000
+# Writes that record what a side effect did are tried this many times (see below).
+RECORD_ATTEMPTS = 3
+
+
+def _lease() -> timedelta:
+    return getattr(settings, "OUTBOX_LEASE", LEASE)
+
+
+def record_after_effect(write: Callable[[], Any]) -> Any:
+    """Record what a side effect did, once it happened (an email accepted by the SMTP
+    server, a provider's answer), even if the database connection died meanwhile.
+
+    The exchange leaves the connection idle: PostgreSQL may have restarted or terminated
+    the backend before the write, which would then fail and leave the effect to be done
+    a second time. Outside a transaction, the write is tried again on a new connection;
+    ``write`` must be idempotent (a commit may have happened before the connection died).
+    """
+    for attempt in range(1, RECORD_ATTEMPTS + 1):
+        try:
+            return write()
+        except (OperationalError, InterfaceError) as exc:
+            if attempt == RECORD_ATTEMPTS or connection.in_atomic_block:
+                raise
+            logger.warning("database connection lost while recording an effect: %s", exc)
+            connection.close()
+            time.sleep(0.2 * attempt)
+    raise AssertionError("unreachable")
 
 
 def effect_key(*parts) -> str:
@@ -62,7 +93,7 @@ def _claim(key: str, now) -> Effect | None:
         if effect is None:
             return None  # another worker holds it
         due = (effect.status == Effect.Status.PENDING and effect.available_at <= now) or (
-            effect.status == Effect.Status.RUNNING and effect.started_at < now - LEASE
+            effect.status == Effect.Status.RUNNING and effect.started_at < now - _lease()
         )
         if not due:
             return None
@@ -88,13 +119,24 @@ def effect_run(*, key: str) -> str | None:
         kind.handler(effect.payload)
     except Exception as exc:  # recorded on the row: the effect is retried, then failed
         logger.warning("effect %s attempt %s failed: %s", key, effect.attempts, exc)
-        return _record_failure(effect.pk, kind, f"{type(exc).__name__}: {exc}"[:MAX_ERROR])
+        error = f"{type(exc).__name__}: {exc}"[:MAX_ERROR]
+        return record_after_effect(lambda: _record_failure(effect.pk, kind, error))
+    return record_after_effect(lambda: _record_success_atomic(effect.pk))
+
+
+def _record_success_atomic(pk: int) -> str:
     with transaction.atomic():
-        return _record_success(effect.pk)
+        return _record_success(pk, again=True)
 
 
-def _record_success(pk: int) -> str:
+def _record_success(pk: int, *, again: bool = False) -> str:
+    """Mark done. In the transaction of an atomic handler, an effect already done (by a
+    worker that took it back after the lease) raises, so that its work rolls back; after
+    a non-atomic handler (``again``), done already means recorded before a lost
+    connection."""
     effect = Effect.objects.select_for_update().get(pk=pk)
+    if again and effect.status == Effect.Status.DONE:
+        return effect.status
     effect.succeed()
     effect.done_at = timezone.now()
     effect.error = ""
@@ -105,6 +147,8 @@ def _record_success(pk: int) -> str:
 def _record_failure(pk: int, kind, error: str) -> str:
     with transaction.atomic():
         effect = Effect.objects.select_for_update().get(pk=pk)
+        if effect.status != Effect.Status.RUNNING:  # recorded before a lost connection
+            return effect.status
         effect.error = error
         if effect.attempts >= kind.max_attempts:
             effect.fail()
@@ -136,7 +180,7 @@ def effects_due(*, now=None, limit: int = 500) -> list[str]:
     return list(
         Effect.objects.filter(
             Q(status=Effect.Status.PENDING, available_at__lte=now)
-            | Q(status=Effect.Status.RUNNING, started_at__lt=now - LEASE)
+            | Q(status=Effect.Status.RUNNING, started_at__lt=now - _lease())
         )
         .order_by("available_at", "pk")
         .values_list("key", flat=True)[:limit]
@@ -153,3 +197,16 @@ def effects_sweep(*, budget_seconds: float = 50.0, limit: int = 500) -> int:
         if effect_run(key=key) is not None:
             done += 1
     return done
+
+
+# Done effects are kept a week for the record (what was sent, when), then forgotten:
+# their payloads may carry personal data (an email address typed in a reset form).
+KEEP_DONE = timedelta(days=7)
+
+
+def effects_purge(*, now=None) -> int:
+    """Delete the effects done more than a week ago (beat, every night). Failed ones stay
+    until an administrator looks at them."""
+    cutoff = (now or timezone.now()) - KEEP_DONE
+    deleted, _ = Effect.objects.filter(status=Effect.Status.DONE, done_at__lt=cutoff).delete()
+    return deleted

@@ -16,3 +16,9 @@ def effects_sweep_task() -> int:
     """Every minute (beat): what the broker lost, what failed and is due again, and what a
     dead worker left running."""
     return services.effects_sweep()
+
+
+@shared_task(name="openflex.outbox.tasks.effects_purge_task")
+def effects_purge_task() -> int:
+    """Every night (beat): forget the effects done more than a week ago."""
+    return services.effects_purge()

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +21,9 @@ from openflex.env import env, env_bool, env_list
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env("OPENFLEX_VAR_DIR", str(BASE_DIR / "var")))
+# Created whatever the configuration: beat writes its schedule here
+# (CELERY_BEAT_SCHEDULE_FILENAME) even when the database and the broker are servers.
+VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 
@@ -55,6 +59,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_fsm",
     "axes",
+    "csp",
     "openflex.core",
     "openflex.accounts",
     "openflex.outbox",
@@ -70,13 +75,17 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "openflex.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # The friendly 404 page under DEBUG too (make run); DJANGO_TECHNICAL_404=1: Django's.
+    "openflex.core.errors.FriendlyNotFoundMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -97,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "openflex.core.context_processors.navigation",
+                "openflex.core.context_processors.csp_nonce",
             ],
             "builtins": ["openflex.core.templatetags.openflex"],
         },
@@ -115,7 +125,6 @@ if DATABASE_URL:
         "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
     }
 else:
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
@@ -148,6 +157,8 @@ LOGIN_REDIRECT_URL = "home:index"
 LOGOUT_REDIRECT_URL = "accounts:login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    # The email's local part and the full name, whole (valideur-reprises@…).
+    {"NAME": "openflex.accounts.passwords.EmailSimilarityValidator"},
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 10},
@@ -156,12 +167,25 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3  # invitation and reset links: 3 days
+# "Mot de passe oublié" requests per hour: per email typed, per client address.
+PASSWORD_RESET_MAX_PER_EMAIL = 3
+PASSWORD_RESET_MAX_PER_ADDRESS = 20
 
 # Brute-force protection on the login form (django-axes): 5 failures for one
 # email from one address lock that pair out for 15 minutes.
 AXES_FAILURE_LIMIT = env("AXES_FAILURE_LIMIT", 5, int)
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Behind a proxy REMOTE_ADDR is the proxy's: the client's address is read from
+# X-Forwarded-For, trusting only the entries the OPENFLEX_TRUSTED_PROXIES proxies in front
+# of the application appended (openflex.core.clients.client_ip). 0 (development, tests)
+# reads REMOTE_ADDR only; production defaults to 1 (the TLS proxy).
+OPENFLEX_TRUSTED_PROXIES = env("OPENFLEX_TRUSTED_PROXIES", 0, int)
+AXES_CLIENT_IP_CALLABLE = "openflex.core.clients.client_ip"
+# Besides the pair, one address is throttled across all accounts (password spraying):
+# this many failures within AXES_COOLOFF_TIME lock the address out (see decisions.md).
+AXES_HANDLER = "openflex.accounts.lockout.AddressThrottlingHandler"
+AXES_ADDRESS_FAILURE_LIMIT = env("AXES_ADDRESS_FAILURE_LIMIT", 20, int)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 AXES_USERNAME_FORM_FIELD = "username"
@@ -263,6 +287,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "openflex.outbox.tasks.effects_sweep_task",
         "schedule": timedelta(minutes=1),
     },
+    # Every night at 03:35: forget the outbox effects done more than a week ago (their
+    # payloads may hold personal data).
+    "outbox-purge": {
+        "task": "openflex.outbox.tasks.effects_purge_task",
+        "schedule": crontab(hour=3, minute=35),
+    },
     # Every 30 minutes: notify fleet managers of vehicles newly late in their status (V-9).
     "vehicles-delay-scan": {
         "task": "vehicles.tasks.delay_scan_task",
@@ -294,6 +324,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "openflex.accounts.tasks.security_codes_purge",
         "schedule": crontab(hour=3, minute=10),
     },
+    # Every night at 03:20: forget the rate-limit counters whose window is over.
+    "throttles-purge": {
+        "task": "openflex.core.tasks.throttles_purge_task",
+        "schedule": crontab(hour=3, minute=20),
+    },
 }
 
 # --- Security -------------------------------------------------------------------------
@@ -303,12 +338,53 @@ CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the <body hx-headers>
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp): scripts from this origin and, besides, those that
+# carry the response's nonce (base.html puts it on every <script>); no inline script, no
+# eval (htmx's hx-on and trigger filters are not used: static/js/app.js listens instead),
+# no style attribute (htmx's indicator <style> is off through <meta name="htmx-config">
+# and its rules live in app.css). See docs/decisions.md (#12).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
+# Browser features no page uses (openflex.core.middleware): an empty list forbids the
+# feature to the page and to any frame. Choosing a photo to upload opens the phone's
+# camera through the file picker, which this does not restrict.
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "camera": [],
+    "display-capture": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "hid": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "serial": [],
+    "usb": [],
+}
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # A refused access (403) is logged as one warning line, without a traceback.
+    "filters": {"no_403_traceback": {"()": "openflex.core.errors.NoTracebackForbidden"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "django.request": {"filters": ["no_403_traceback"]},
+    },
 }
+OPENFLEX_TECHNICAL_404 = env_bool("DJANGO_TECHNICAL_404", False)

@@ -21,6 +21,10 @@ def _pos_ids(user):
 
 
 def customer_queryset_for_user(user) -> QuerySet[Customer]:
+    """The customers of the user's points of sale, for the sale side only (deny by
+    default); one loaded customer: ``rules.may_open_customer`` (same rule)."""
+    if not rules.works_on_sales(user):
+        return Customer.objects.none()
     qs = Customer.objects.all()
     if not user_is_platform_admin(user):
         qs = qs.filter(point_of_sale__in=_pos_ids(user))
@@ -57,8 +61,19 @@ def customer_search(*, user, query: str = "", kind: str = "") -> QuerySet[Custom
     return qs.order_by("last_name", "company_name", "first_name", "pk")
 
 
-def customer_duplicates(*, email: str = "", mobile: str = "", exclude_pk=None):
-    """Customers with the same email (ignoring case) or the same mobile (digits only)."""
+def customer_scope(*, user, point_of_sale=None) -> QuerySet[Customer]:
+    """Where a write on behalf of ``user`` may look for an existing customer (ORG-2): the
+    customers the user may open; without a user (a job, an intake), the point of sale's."""
+    if user is not None:
+        return customer_queryset_for_user(user)
+    return Customer.objects.filter(point_of_sale=point_of_sale)
+
+
+def customer_duplicates(
+    *, within: QuerySet[Customer], email: str = "", mobile: str = "", exclude_pk=None
+):
+    """Customers of ``within`` (``customer_scope``: never a customer the user may not
+    open, ORG-2) with the same email (ignoring case) or the same mobile (digits only)."""
     condition = Q()
     if email:
         condition |= Q(email__iexact=email.strip())
@@ -67,7 +82,7 @@ def customer_duplicates(*, email: str = "", mobile: str = "", exclude_pk=None):
         condition |= Q(mobile=mobile.strip()) | Q(search_text__contains=digits)
     if not condition:
         return Customer.objects.none()
-    qs = Customer.objects.filter(condition)
+    qs = within.filter(condition)
     if exclude_pk:
         qs = qs.exclude(pk=exclude_pk)
     return qs.order_by("pk")[:5]

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from opportunities.customers.models import Customer
-from opportunities.customers.selectors import customer_duplicates
+from opportunities.customers.selectors import customer_duplicates, customer_scope
 
 CUSTOMER_FIELDS = [
     "kind",
@@ -43,11 +43,21 @@ def _customer_clean(customer: Customer) -> None:
 
 @transaction.atomic
 def customer_create(*, by, point_of_sale, allow_duplicate: bool = False, **fields) -> Customer:
-    """Create a customer; a same email or mobile raises a "duplicate" error unless allowed."""
+    """Create a customer; a same email or mobile raises a "duplicate" error unless allowed.
+
+    Only the customers that ``by`` may open are searched and named (ORG-2): a customer
+    known only to another entity or point of sale gives no warning (docs/decisions.md).
+    """
     customer = Customer(point_of_sale=point_of_sale, created_by=by, **fields)
     _customer_clean(customer)
     if not allow_duplicate:
-        duplicates = list(customer_duplicates(email=customer.email, mobile=customer.mobile))
+        duplicates = list(
+            customer_duplicates(
+                within=customer_scope(user=by, point_of_sale=point_of_sale),
+                email=customer.email,
+                mobile=customer.mobile,
+            )
+        )
         if duplicates:
             raise ValidationError(
                 _("Un client existe déjà avec cet email ou ce mobile : %s.")
@@ -123,9 +133,18 @@ def legal_representative_create(
             errors[name] = _("Ce champ est obligatoire pour le représentant légal.")
     if errors:
         raise ValidationError(errors)
-    existing = Customer.objects.filter(
-        kind=Customer.Kind.PERSON, email__iexact=email.strip(), last_name__iexact=last_name.strip()
-    ).first()
+    # A known person is reused only where the user may look (ORG-2): never a customer of
+    # another entity, whose file would be linked and changed without anyone seeing it.
+    existing = (
+        customer_scope(user=by, point_of_sale=company.point_of_sale)
+        .filter(
+            kind=Customer.Kind.PERSON,
+            email__iexact=email.strip(),
+            last_name__iexact=last_name.strip(),
+        )
+        .order_by("pk")
+        .first()
+    )
     if existing is not None:
         person = customer_update(
             customer=existing, by=by, first_name=first_name.strip(), mobile=mobile.strip()

@@ -1,7 +1,6 @@
 """Customer pages (O-2)."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -9,6 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from openflex.accounts import rules
+from openflex.accounts.permissions import rule_required
 from openflex.accounts.selectors import points_of_sale_for_user
 from openflex.core import lists
 from openflex.core.redirects import safe_next
@@ -21,7 +22,7 @@ from opportunities.sales import selectors as sales_selectors
 from opportunities.sales.views.common import add_errors
 
 
-@login_required
+@rule_required(rules.works_on_sales)
 @require_GET
 def customer_list(request: HttpRequest) -> HttpResponse:
     filterset = CustomerFilter(
@@ -34,7 +35,7 @@ def _default_point_of_sale(user):
     return points_of_sale_for_user(user).order_by("name").first()
 
 
-@login_required
+@rule_required(rules.works_on_sales)
 @require_http_methods(["GET", "POST"])
 def customer_create(request: HttpRequest) -> HttpResponse:
     pos = _default_point_of_sale(request.user)
@@ -82,7 +83,7 @@ def customer_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@rule_required(rules.works_on_sales)
 @require_http_methods(["GET", "POST"])
 def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     customer = customers_selectors.customer_get_for_user(user=request.user, pk=pk)
@@ -116,7 +117,7 @@ def _customer_context(request, customer, **forms):
     }
 
 
-@login_required
+@rule_required(rules.works_on_sales)
 @require_GET
 def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     customer = customers_selectors.customer_get_for_user(user=request.user, pk=pk)
@@ -125,7 +126,7 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@rule_required(rules.works_on_sales)
 @require_POST
 def customer_representative(request: HttpRequest, pk: int) -> HttpResponse:
     """ "Créer ce client": the legal representative of a company (O-2)."""

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from opportunities.customers.services import legal_representative_missing
 from opportunities.products import packs
 from opportunities.sales import pricing
 from opportunities.sales.models import OfferLine, Order
@@ -165,13 +166,44 @@ def _order_context(order: Order) -> dict:
     }
 
 
+def order_form_refusal(order: Order) -> str | None:
+    """Why the order form is not printed (None: it is), O-2: a company order that cannot be
+    validated (legal representative incomplete) is never offered for signature. Once
+    validated, the order prints from its snapshot whatever the company's file became.
+    Reads the customer and representative that ``order_get_for_user`` loads (no query).
+    """
+    if order.validated_at is not None or order.status in VOID_STATUSES:
+        return None
+    missing = legal_representative_missing(order.opportunity.customer)
+    if not missing:
+        return None
+    return _(
+        "Le bon de commande n° %(pk)s ne s'imprime pas : la société ne peut pas encore "
+        "commander (%(missing)s). Complétez le représentant légal de la société."
+    ) % {"pk": order.pk, "missing": " ; ".join(missing)}
+
+
+def order_form_watermark(order: Order) -> str:
+    """The mark printed across every page: a form not validated yet is a draft (issue 13);
+    an order that no longer binds anyone says so."""
+    if order.status in VOID_STATUSES:
+        return _("%s — sans valeur contractuelle") % order.get_status_display()
+    if order.validated_at is None:
+        return _("Projet — non valable pour signature")
+    return ""
+
+
 def order_form_pdf(order: Order) -> bytes:
     """The order form (bon de commande), with the dealership's and the customer's boxes."""
+    refusal = order_form_refusal(order)
+    if refusal:
+        raise DocumentRefused(refusal)
     rows, totals = order_rows(order)
     context = _order_context(order)
     context.update(
         {
             "document_title": _("Bon de commande"),
+            "watermark": order_form_watermark(order),
             "sections": _sections(rows),
             "totals": totals,
             "balance_method": order.get_balance_method_display(),

@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from openflex.accounts import rules
+from openflex.accounts.permissions import rule_required
 from openflex.core.inputs import parse_id
 from opportunities.customers.models import Civility
 from opportunities.financing import annuity as financing_annuity
@@ -262,7 +264,7 @@ def _offer_redirect(offer) -> HttpResponse:
     return redirect(f"/offres/{offer.pk}/#financement")
 
 
-@login_required
+@rule_required(rules.can_sell)
 @require_http_methods(["GET", "POST"])
 def offer_simulation_create(request: HttpRequest, pk: int) -> HttpResponse:
     offer = selectors.offer_get_for_user(user=request.user, pk=pk)
@@ -294,7 +296,7 @@ def offer_simulation_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@rule_required(rules.can_sell)
 @require_POST
 def offer_simulations_refresh(request: HttpRequest, pk: int) -> HttpResponse:
     offer = selectors.offer_get_for_user(user=request.user, pk=pk)
@@ -310,7 +312,7 @@ def offer_simulations_refresh(request: HttpRequest, pk: int) -> HttpResponse:
     return _offer_redirect(offer)
 
 
-@login_required
+@rule_required(rules.can_sell)
 @require_http_methods(["GET", "POST"])
 def offer_financing_request(request: HttpRequest, pk: int) -> HttpResponse:
     """ "Demander un financement" from a validated offer: the form, then the provider."""

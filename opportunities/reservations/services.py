@@ -2,10 +2,11 @@
 
 A salesperson reserves a VO destined to a private customer, in pré-entrée and sellable,
 from a validated offer on it. While the reservation holds, only the reserving
-opportunity may make or validate offers on the vehicle (``reservation_refusal``, called
-by ``services.offer_vehicle_refusal``). The vehicle carries the visible state
-(``reservation_kind`` / ``reservation_ends_at``, through ``vehicle_reservation_set``),
-which unpublishes it while the reservation is unlimited.
+opportunity may make, validate or revise offers on the vehicle and order it
+(``reservation_refusal``, called by ``services.offer_vehicle_refusal`` and by every order
+step, issue 13; ``sales.models.vehicle_not_held_by_another`` hides the buttons). The
+vehicle carries the visible state (``reservation_kind`` / ``reservation_ends_at``, through
+``vehicle_reservation_set``), which unpublishes it while the reservation is unlimited.
 
 Rules decided here (docs/decisions.md):
 
@@ -115,7 +116,8 @@ def _refusal_text(reservation: Reservation) -> str:
     opportunity = reservation.opportunity
     text = _(
         "Véhicule réservé par l'opportunité n° %(opportunity)s de %(salesperson)s "
-        "(%(kind)s%(end)s) : seule cette opportunité peut faire une offre sur ce véhicule."
+        "(%(kind)s%(end)s) : seule cette opportunité peut faire une offre sur ce véhicule "
+        "ou le commander."
     )
     end = ""
     if reservation.ends_at:
@@ -130,19 +132,26 @@ def _refusal_text(reservation: Reservation) -> str:
     }
 
 
-def reservation_refusal(*, vehicle, opportunity) -> str | None:
-    """Why ``opportunity`` may not make an offer on ``vehicle`` because of a reservation.
+def _held_by_another(*, vehicle, opportunity_id: int | None) -> Reservation | None:
+    """The active reservation of another opportunity on ``vehicle`` (None: none).
 
     The vehicle's ``reservation_kind`` spares a query when it is not reserved.
     """
     if vehicle.reservation_kind not in OWN_KINDS:
         return None
     reservation = reservation_active_for_vehicle(vehicle=vehicle)
-    if reservation is None or (
-        opportunity is not None and reservation.opportunity_id == opportunity.pk
-    ):
+    if reservation is None or reservation.opportunity_id == opportunity_id:
         return None
-    return _refusal_text(reservation)
+    return reservation
+
+
+def reservation_refusal(*, vehicle, opportunity) -> str | None:
+    """Why ``opportunity`` may not make an offer on ``vehicle``, nor order it, because of
+    a reservation of another opportunity (None: it may)."""
+    reservation = _held_by_another(
+        vehicle=vehicle, opportunity_id=opportunity.pk if opportunity is not None else None
+    )
+    return _refusal_text(reservation) if reservation is not None else None
 
 
 # --- Writes ----------------------------------------------------------------------------

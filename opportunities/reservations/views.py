@@ -2,14 +2,14 @@
 offer, end from the vehicle page (managers), the switch in Paramètres > Véhicules."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from openflex.accounts.permissions import admin_required
+from openflex.accounts import rules
+from openflex.accounts.permissions import admin_required, rule_required
 from openflex.core.inputs import parse_id
 from opportunities.reservations import services as reservations
 from opportunities.reservations.forms import ReservationEndForm, ReservationSwitchForm
@@ -23,7 +23,7 @@ def _first_error(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
-@login_required
+@rule_required(rules.can_sell)
 @require_POST
 def offer_reserve(request: HttpRequest, pk: int) -> HttpResponse:
     offer = selectors.offer_get_for_user(user=request.user, pk=pk)
@@ -41,7 +41,7 @@ def offer_reserve(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("opportunities:offer_detail", pk=offer.pk)
 
 
-@login_required
+@rule_required(rules.can_sell)
 @require_POST
 def vehicle_reservation_end(request: HttpRequest, number: int) -> HttpResponse:
     vehicle = vehicle_get_for_user(user=request.user, number=number)

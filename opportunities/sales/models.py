@@ -16,6 +16,24 @@ from opportunities.customers.models import Customer
 from opportunities.fields import money_field, user_fk
 from opportunities.products.models import PackElement, Product
 from opportunities.sales import rights
+from vehicles.models import ReservationKind
+
+
+def vehicle_not_held_by_another(instance) -> bool:
+    """Condition of the offer and order transitions that would sell the vehicle (V-11): no
+    other opportunity's reservation holds it. No query unless the vehicle is reserved;
+    the services check it again and say why (``reservations.services.reservation_refusal``).
+
+    Read through the reverse relation of the reservations' model: a model module never
+    imports services."""
+    vehicle = instance.vehicle
+    if vehicle.reservation_kind not in (ReservationKind.UNLIMITED, ReservationKind.HOURS_48):
+        return True
+    return not (
+        vehicle.preentry_reservations.filter(status="active")
+        .exclude(opportunity_id=instance.opportunity_id)
+        .exists()
+    )
 
 
 class SalesSettings(models.Model):
@@ -257,6 +275,7 @@ class Offer(FSMModelMixin, models.Model):
         field=status,
         source=Status.OPEN,
         target=Status.VALIDATED,
+        conditions=[vehicle_not_held_by_another],
         permission=rights.offer_may_act,
         custom={
             "action": "valider",
@@ -272,6 +291,7 @@ class Offer(FSMModelMixin, models.Model):
         field=status,
         source=Status.VALIDATED,
         target=None,
+        conditions=[vehicle_not_held_by_another],
         permission=rights.offer_may_change,
         custom={"action": "commander", "label": _("Passer la commande"), "tone": "primary"},
     )
@@ -282,6 +302,7 @@ class Offer(FSMModelMixin, models.Model):
         field=status,
         source=Status.VALIDATED,
         target=None,
+        conditions=[vehicle_not_held_by_another],
         permission=rights.offer_may_change,
         custom={
             "action": "modifier",
@@ -297,6 +318,7 @@ class Offer(FSMModelMixin, models.Model):
         field=status,
         source=[Status.OPEN, Status.VALIDATED, Status.FINISHED],
         target=None,
+        conditions=[vehicle_not_held_by_another],
         permission=rights.offer_may_act,
         custom={"action": "dupliquer", "label": _("Dupliquer"), "tone": "secondary"},
     )
@@ -506,6 +528,7 @@ class Order(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         field=status,
         source=S.PENDING_VALIDATION,
         target=S.ORDERED,
+        conditions=[vehicle_not_held_by_another],
         permission=rights.order_may_decide,
         custom={"action": "validate", "label": _("Valider"), "tone": "primary", "list": True},
     )
@@ -650,6 +673,7 @@ class Order(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         field=status,
         source=MODIFIABLE,
         target=S.MODIFYING,
+        conditions=[vehicle_not_held_by_another],
         permission=rights.order_may_modify,
         custom={"action": "modify", "label": _("Modifier"), "tone": "secondary"},
     )

@@ -16,7 +16,7 @@ from openflex.core.money import CENT, VAT_RATE, cents, to_ht  # noqa: F401
 
 ZERO = Decimal("0.00")
 MAX_AMOUNT = Decimal("9999999.99")
-CASH_LIMIT = Decimal("1000.00")  # O-6: cash may not exceed 1 000 €
+CASH_LIMIT = Decimal("1000.00")  # O-6: all the cash paid for one order (deposit + balance)
 
 
 def parse_amount(raw) -> Decimal:

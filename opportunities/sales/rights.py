@@ -64,7 +64,9 @@ def order_may_deliver(order, user) -> bool:
 
 
 def order_may_order_from_factory(order, user) -> bool:
-    return rules.has_vn_access(user) and order_may_act(order, user)
+    """The delivery team of the order's point of sale with the VN right (not its
+    salesperson): the audience of the "À commander usine" tile."""
+    return rules.can_order_from_factory(user, order.point_of_sale_id)
 
 
 def order_may_modify(order, user) -> bool:
@@ -101,4 +103,3 @@ def opportunity_may_act(opportunity, user) -> bool:
         salesperson_id=opportunity.salesperson_id,
         point_of_sale_id=opportunity.point_of_sale_id,
     )
-

@@ -25,6 +25,9 @@ def neglect_cutoff(now=None):
 
 
 def opportunity_queryset_for_user(user) -> QuerySet[Opportunity]:
+    """One loaded opportunity: ``rules.may_open_opportunity`` (same rule)."""
+    if not rules.works_on_sales(user):
+        return Opportunity.objects.none()
     qs = Opportunity.objects.all()
     if user_is_platform_admin(user):
         return qs
@@ -112,7 +115,7 @@ def offer_get_for_user(*, user, pk: int) -> Offer:
             "opportunity__customer__legal_representative",
             "opportunity__salesperson",
             "opportunity__point_of_sale",
-            "vehicle",
+            "vehicle__point_of_sale",  # the owner, named when a transfer will be needed
             "pack",
         )
         .prefetch_related("orders")  # its live orders: the page and its buttons
@@ -127,6 +130,8 @@ def offer_get_for_user(*, user, pk: int) -> Offer:
 def order_queryset_for_user(user) -> QuerySet[Order]:
     """The same scope as the opportunities, by the order's own point of sale for managers
     (served by the ``order_pos_status`` index)."""
+    if not rules.works_on_sales(user):
+        return Order.objects.none()
     qs = Order.objects.all()
     if user_is_platform_admin(user):
         return qs

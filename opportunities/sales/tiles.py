@@ -3,13 +3,14 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from openflex.accounts import rules
 from openflex.home.tiles import Tile, register
 from opportunities.sales import selectors
 from opportunities.sales.filters import ORDER_VIEWS
 from opportunities.sales.models import Opportunity
 
 MANAGERS = frozenset({"admin", "chef-des-ventes", "directeur"})
-DELIVERY_TEAM = frozenset({"admin", "chef-des-ventes", "directeur", "secretaire"})
+DELIVERY_TEAM = rules.DELIVERY_TEAM_TYPES  # the same people may press "Commandé à l'usine"
 
 
 def _orders(view: str):

@@ -14,6 +14,7 @@ def opportunity_tradeins(context, opportunity):
         "opportunity": opportunity,
         "trade_ins": tradeins.tradeins_of_opportunity(opportunity=opportunity),
         "request": context.get("request"),
+        "user": context.get("user"),
     }
 
 

@@ -5,6 +5,7 @@ from django.core.validators import FileExtensionValidator
 from django.utils.translation import gettext_lazy as _
 
 from openflex.core.forms import ReasonField
+from openflex.core.images import image_check
 from opportunities.sales.forms import money_field
 from opportunities.sales.models import Offer
 from opportunities.tradeins.models import TradeIn
@@ -17,7 +18,8 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultipleImageField(forms.ImageField):
-    """Photos checked by Pillow (a file named .html and sent as "image/png" is refused)."""
+    """Photos checked by Pillow (a file named .html and sent as "image/png" is refused,
+    so is an image over ``openflex.core.images.MAX_PIXELS``)."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*"}))
@@ -25,9 +27,7 @@ class MultipleImageField(forms.ImageField):
         kwargs.setdefault(
             "error_messages",
             {
-                "invalid_image": _(
-                    "« %(name)s » n'est pas une image (JPEG, PNG, WebP ou GIF attendu)."
-                ),
+                # "not an image" and "too big": openflex.core.images
                 "invalid_extension": _(
                     "« %(value)s » : seules les photos JPEG, PNG, WebP ou GIF sont acceptées."
                 ),
@@ -42,16 +42,12 @@ class MultipleImageField(forms.ImageField):
         ]
 
     def to_python(self, data):
-        try:
-            return super().to_python(data)
-        except forms.ValidationError as exc:
-            if exc.code == "invalid_image":
-                raise forms.ValidationError(
-                    self.error_messages["invalid_image"],
-                    code="invalid_image",
-                    params={"name": getattr(data, "name", "")},
-                ) from None
-            raise
+        """The header and the structure only (no pixel decoded): a 144-megapixel PNG of a
+        few kilobytes is refused with its own message; the service re-encodes."""
+        data = forms.FileField.to_python(self, data)
+        if data is not None:
+            image_check(data)
+        return data
 
     def clean(self, data, initial=None):
         single = super().clean

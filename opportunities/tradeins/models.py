@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
+from openflex.core.images import random_name
 from opportunities.customers.models import Customer
 from opportunities.fields import money_field, user_fk
 from opportunities.sales.models import Offer, Opportunity
@@ -130,9 +131,22 @@ class TradeIn(FSMModelMixin, models.Model):
         pass
 
 
+def tradein_photo_name(instance, filename: str) -> str:
+    """A random name (never the uploader's), through the configured storage."""
+    return random_name("tradeins", filename)
+
+
 class TradeInPhoto(models.Model):
+    """A photo re-encoded by ``openflex.core.images`` (JPEG, PNG with transparency) and
+    its thumbnail, served only through the trade-in's photo view (scope checked)."""
+
     trade_in = models.ForeignKey(TradeIn, on_delete=models.CASCADE, related_name="photos")
-    image = models.FileField(_("photo"), upload_to="tradeins/%Y/%m/")
+    image = models.FileField(_("photo"), upload_to=tradein_photo_name, max_length=200)
+    thumbnail = models.FileField(
+        _("miniature"), upload_to=tradein_photo_name, max_length=200, blank=True
+    )
+    # Of the re-encoded file; empty for the photos stored before re-encoding (#12).
+    content_type = models.CharField(max_length=20, blank=True)
     uploaded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

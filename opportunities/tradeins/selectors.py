@@ -18,7 +18,7 @@ from openflex.accounts.selectors import (
 )
 from opportunities.sales import pricing, selectors
 from opportunities.sales.models import Opportunity
-from opportunities.tradeins.models import TradeIn, ValidatorFilter
+from opportunities.tradeins.models import TradeIn, TradeInPhoto, ValidatorFilter
 
 PENDING = [TradeIn.Status.TO_VALIDATE, TradeIn.Status.AUCTION]
 
@@ -35,7 +35,8 @@ MAX_PHOTOS = 12
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 
 
-# Stored under MEDIA with their own name: anything else (.html, .svg) could be served as a page.
+# Accepted names; every photo is re-encoded (JPEG, or PNG with transparency) and stored
+# under a random name (openflex.core.images).
 PHOTO_EXTENSIONS = frozenset({"jpg", "jpeg", "png", "webp", "gif"})
 
 
@@ -113,6 +114,38 @@ def tradein_get_for_user(*, user, pk: int) -> TradeIn:
     if trade_in is None:
         raise Http404
     return trade_in
+
+
+# Photos stored before re-encoding (#12) have no content type: one from their extension,
+# images only (the response also says nosniff and forbids everything else by CSP).
+LEGACY_PHOTO_TYPES = {
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+    "webp": "image/webp",
+    "gif": "image/gif",
+}
+
+
+def tradein_photo_get_for_user(*, user, trade_in_pk: int, pk: int) -> TradeInPhoto:
+    """A photo of a trade-in that the user sees (the scope of ``tradein_get_for_user``,
+    in one query: the page asks for up to 12 thumbnails at once), else 404."""
+    photo = (
+        TradeInPhoto.objects.filter(pk=pk, trade_in_id=trade_in_pk)
+        .filter(trade_in__in=tradein_queryset_for_user(user).values("pk"))
+        .first()
+    )
+    if photo is None:
+        raise Http404
+    return photo
+
+
+def tradein_photo_content_type(photo: TradeInPhoto) -> str | None:
+    """The served type: the re-encoded image's, or an image type from a legacy name;
+    ``None`` when the file is not an image we would serve."""
+    if photo.content_type:
+        return photo.content_type
+    return LEGACY_PHOTO_TYPES.get(photo.image.name.rsplit(".", 1)[-1].lower())
 
 
 def tradeins_of_opportunity(*, opportunity: Opportunity) -> list[TradeIn]:

@@ -12,6 +12,7 @@ from django_fsm import can_proceed
 
 from openflex.accounts import rules
 from openflex.accounts.models import PhysicalSite
+from openflex.core.images import ReencodedImage, image_reencode
 from openflex.core.inputs import reason_clean
 from openflex.core.money import format_money
 from openflex.notifications.services import email_send, notifications_create_bulk
@@ -130,7 +131,9 @@ def tradein_clean(values: dict) -> dict:
     return cleaned
 
 
-def _check_photos(photos) -> None:
+def _prepare_photos(photos) -> list[ReencodedImage]:
+    """Check and re-encode every photo before anything is written: one refused photo
+    (not an image, too many pixels) refuses them all and stores nothing."""
     photos = list(photos or [])
     if len(photos) > MAX_PHOTOS:
         raise ValidationError({"photos": _("%s photos au plus.") % MAX_PHOTOS})
@@ -143,6 +146,10 @@ def _check_photos(photos) -> None:
             extension not in PHOTO_EXTENSIONS
         ):
             raise ValidationError({"photos": _("Seules des images sont acceptées.")})
+    try:
+        return [image_reencode(photo) for photo in photos]
+    except ValidationError as exc:
+        raise ValidationError({"photos": exc.messages}) from None
 
 
 def _check_offer(offer: Offer | None, opportunity: Opportunity | None) -> None:
@@ -154,9 +161,16 @@ def _check_offer(offer: Offer | None, opportunity: Opportunity | None) -> None:
         raise ValidationError({"offer": _("Choisissez une offre en cours.")})
 
 
-def _save_photos(trade_in: TradeIn, photos) -> None:
-    for photo in photos or ():
-        TradeInPhoto.objects.create(trade_in=trade_in, image=photo)
+def _save_photos(trade_in: TradeIn, photos: list[ReencodedImage]) -> None:
+    """Through the FileFields' storage (local files, or S3 by configuration), under
+    random names."""
+    for photo in photos:
+        TradeInPhoto.objects.create(
+            trade_in=trade_in,
+            image=photo.content,
+            thumbnail=photo.thumbnail,
+            content_type=photo.content_type,
+        )
 
 
 @transaction.atomic
@@ -165,7 +179,7 @@ def tradein_create(
 ) -> TradeIn:
     """A trade-in in an opportunity (its salesperson, or whoever sees the opportunity)."""
     values = tradein_clean({k: fields.get(k) for k in EDITABLE_FIELDS if k in fields})
-    _check_photos(photos)
+    photos = _prepare_photos(photos)
     opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
     if opportunity.status != Opportunity.Status.OPEN:
         raise _refused(_("Cette opportunité n'est plus en cours : ajoutez la reprise ailleurs."))
@@ -213,7 +227,7 @@ def tradein_request_create(
 ) -> TradeIn:
     """An estimate request without opportunity, from a requester or a campaign."""
     values = tradein_clean({k: fields.get(k) for k in EDITABLE_FIELDS if k in fields})
-    _check_photos(photos)
+    photos = _prepare_photos(photos)
     if creation_method not in TradeIn.Method.values:
         raise ValidationError({"creation_method": _("Mode de création inconnu.")})
     if by is not None and not rules.works_at(by, point_of_sale.pk):
@@ -293,7 +307,7 @@ def tradein_update(
 ) -> TradeIn:
     """Edit the vehicle and the values while the trade-in is "à valider"."""
     values = tradein_clean({k: fields.get(k) for k in EDITABLE_FIELDS if k in fields})
-    _check_photos(photos)
+    photos = _prepare_photos(photos)
     trade_in = _lock(trade_in)
     if trade_in.status != TradeIn.Status.TO_VALIDATE:
         raise _refused(_("Seule une reprise à valider se modifie."))

@@ -19,5 +19,16 @@ urlpatterns = [
         views.tradein_estimate_pdf,
         name="tradein_estimate_pdf",
     ),
+    path(
+        "reprises/<int:pk>/photos/<int:photo_pk>/",
+        views.tradein_photo,
+        name="tradein_photo",
+    ),
+    path(
+        "reprises/<int:pk>/photos/<int:photo_pk>/miniature/",
+        views.tradein_photo,
+        {"thumbnail": True},
+        name="tradein_photo_thumbnail",
+    ),
     path("reprises/<int:pk>/<slug:action>/", views.tradein_action, name="tradein_action"),
 ]

@@ -4,11 +4,14 @@ the trade-in page with its decisions, the validators' list with saved filters, t
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from openflex.accounts import rules
+from openflex.accounts.permissions import rule_required
 from openflex.accounts.selectors import points_of_sale_for_user
 from openflex.core import lists
 from opportunities.documents import services as documents
@@ -45,7 +48,7 @@ def _initial(trade_in: TradeIn) -> dict:
     return data
 
 
-@login_required
+@rule_required(rules.can_sell)
 @require_http_methods(["GET", "POST"])
 def tradein_create(request: HttpRequest, pk: int) -> HttpResponse:
     opportunity = selectors.opportunity_get_for_user(user=request.user, pk=pk)
@@ -82,7 +85,7 @@ def tradein_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@rule_required(rules.sees_stock)
 @require_http_methods(["GET", "POST"])
 def tradein_request_create(request: HttpRequest) -> HttpResponse:
     """Estimate request by a requester (any staff user of a point of sale)."""
@@ -173,6 +176,8 @@ def tradein_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+# The validators' decisions (droit de valider les reprises, ORG-3).
+DECISIONS = frozenset({"valider", "refuser", "enchere"})
 ACTIONS = {
     "valider": (tradeins_services.tradein_validate, _("Reprise validée.")),
     "enchere": (tradeins_services.tradein_start_auction, _("Reprise mise en enchère.")),
@@ -188,6 +193,8 @@ ACTIONS = {
 @require_POST
 def tradein_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     trade_in = tradeins_selectors.tradein_get_for_user(user=request.user, pk=pk)
+    if action in DECISIONS and not tradeins_selectors.user_can_decide(request.user, trade_in):
+        raise PermissionDenied  # refused before the form is read (the access table)
     try:
         if action == "refuser":
             form = TradeInRefuseForm(request.POST)
@@ -261,6 +268,40 @@ def tradein_validation_list(request: HttpRequest) -> HttpResponse:
         context={"form": form or filterset.form, "saved": saved},
         status=status,
     )
+
+
+# The photo responses forbid everything a browser could do with them but show them.
+PHOTO_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
+
+
+@login_required
+@require_GET
+def tradein_photo(
+    request: HttpRequest, pk: int, photo_pk: int, thumbnail: bool = False
+) -> HttpResponse:
+    """A trade-in photo (or its thumbnail), read through the storage API, for whoever
+    sees the trade-in: never a public /media/ URL."""
+    photo = tradeins_selectors.tradein_photo_get_for_user(
+        user=request.user, trade_in_pk=pk, pk=photo_pk
+    )
+    content_type = tradeins_selectors.tradein_photo_content_type(photo)
+    field = photo.thumbnail if thumbnail and photo.thumbnail else photo.image
+    if content_type is None or not field:
+        raise Http404
+    try:
+        handle = field.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    extension = field.name.rsplit(".", 1)[-1].lower()
+    response = FileResponse(  # Content-Disposition: inline (not as_attachment)
+        handle,
+        content_type=content_type,
+        filename=f"reprise-{pk}-photo-{photo.pk}{'-miniature' if thumbnail else ''}.{extension}",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = PHOTO_CSP
+    patch_cache_control(response, private=True, max_age=3600)
+    return response
 
 
 @login_required

@@ -16,6 +16,32 @@
       if (summary && d.contains(document.activeElement)) summary.focus();
     });
   });
+  // <select data-autosubmit> / <input data-autosubmit>: a change submits the form (the
+  // page keeps a <noscript> button). Listeners here, never on*= attributes: the
+  // Content-Security-Policy forbids inline code.
+  document.addEventListener("change", function (event) {
+    var field = event.target;
+    if (!field.hasAttribute || !field.hasAttribute("data-autosubmit") || !field.form) return;
+    field.form.submit();
+  });
+  // Inside [data-drop-empty-params], htmx GET requests leave out the empty fields (a
+  // short URL in the address bar).
+  document.addEventListener("htmx:configRequest", function (event) {
+    var elt = event.detail.elt;
+    if (event.detail.verb !== "get" || !elt || !elt.closest || !elt.closest("[data-drop-empty-params]")) return;
+    var data = event.detail.formData;
+    Array.from(new Set(data.keys())).forEach(function (key) {
+      if (data.getAll(key).every(function (value) { return value === ""; })) data.delete(key);
+    });
+  });
+  // A 400 answer aimed at a [data-swap-on-400] target is a form with its errors: show it.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.target;
+    if (event.detail.xhr.status === 400 && target && target.hasAttribute("data-swap-on-400")) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
   // Close the user menu when clicking elsewhere.
   document.addEventListener("click", function (event) {
     document.querySelectorAll("details.usermenu[open], details.dropdown[open]").forEach(function (d) {

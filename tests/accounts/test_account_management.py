@@ -326,6 +326,34 @@ def test_a_deactivated_user_loses_the_open_session(admin_client, target):
     assert client.get("/").status_code == 302
 
 
+def test_a_session_opened_before_deactivation_is_not_revived_by_reactivation(admin_client, target):
+    """Security finding (#12): deactivating ends the sessions; reactivating does not bring
+    them back — the person logs in again."""
+    browser = Client()
+    assert (
+        browser.post("/connexion/", {"username": target.email, "password": PASSWORD}).status_code
+        == 302
+    )
+    assert browser.get("/").status_code == 200
+    admin_client.post(f"/parametres/comptes/{target.pk}/activation/", {"active": "0"})
+    admin_client.post(f"/parametres/comptes/{target.pk}/activation/", {"active": "1"})
+
+    assert browser.get("/").status_code == 302
+    assert (
+        browser.post("/connexion/", {"username": target.email, "password": PASSWORD}).status_code
+        == 302
+    )
+    assert browser.get("/").status_code == 200
+
+
+def test_an_unchanged_account_keeps_its_sessions(admin_client, target):
+    """Saving an active account again (reactivating an active one) ends nothing."""
+    browser = Client()
+    browser.force_login(target)
+    admin_client.post(f"/parametres/comptes/{target.pk}/activation/", {"active": "1"})
+    assert browser.get("/").status_code == 200
+
+
 def test_delete_an_account(admin_client, target):
     confirm = admin_client.get(f"/parametres/comptes/{target.pk}/supprimer/")
     assert confirm.status_code == 200

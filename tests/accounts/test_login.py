@@ -117,6 +117,66 @@ def test_lockout_is_per_account_and_address(client):
     assert response.status_code == 302
 
 
+# --- Behind the TLS proxy (security finding #12) ------------------------------------------
+
+PROXY = "10.0.0.2"  # every request reaches gunicorn from the proxy
+
+
+def _via_proxy(client, email, password, forwarded):
+    return client.post(
+        LOGIN_URL,
+        {"username": email, "password": password},
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR=forwarded,
+    )
+
+
+@pytest.fixture
+def behind_proxy(settings):
+    settings.OPENFLEX_TRUSTED_PROXIES = 1
+
+
+@pytest.mark.usefixtures("behind_proxy")
+def test_failures_from_one_client_do_not_lock_the_account_for_another(client):
+    victim = UserFactory(email="victim@example.test")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _via_proxy(client, victim.email, "wrong-password", "203.0.113.10")
+    assert _via_proxy(client, victim.email, PASSWORD, "203.0.113.10").status_code == 429
+
+    response = _via_proxy(client, victim.email, PASSWORD, "198.51.100.7")
+    assert response.status_code == 302
+    assert client.get("/").wsgi_request.user == victim
+
+
+@pytest.mark.usefixtures("behind_proxy")
+def test_a_forged_forwarded_header_does_not_dodge_the_lockout(client):
+    """What the client writes in X-Forwarded-For is left of what the proxy appends."""
+    victim = UserFactory()
+    for i in range(settings.AXES_FAILURE_LIMIT):
+        _via_proxy(client, victim.email, "wrong-password", f"192.0.2.{i}, 203.0.113.10")
+    locked = _via_proxy(client, victim.email, PASSWORD, "192.0.2.99, 203.0.113.10")
+    assert locked.status_code == 429
+
+
+@pytest.mark.usefixtures("behind_proxy")
+def test_one_address_trying_many_accounts_is_throttled(client):
+    """Password spraying: one failure per account never locks a pair, the address is."""
+    limit = settings.AXES_ADDRESS_FAILURE_LIMIT
+    assert limit > settings.AXES_FAILURE_LIMIT
+    accounts = [UserFactory() for _ in range(3)]
+    for i in range(limit - 1):
+        response = _via_proxy(client, f"guess{i}@example.test", "wrong-password", "203.0.113.10")
+        assert response.status_code == 200
+    last = _via_proxy(client, "guess-last@example.test", "wrong-password", "203.0.113.10")
+    assert last.status_code == 429
+
+    locked = _via_proxy(client, accounts[0].email, PASSWORD, "203.0.113.10")
+    assert locked.status_code == 429
+    assert "Connexion temporairement bloquée" in locked.content.decode()
+    # The same account from another client logs in.
+    assert _via_proxy(client, accounts[0].email, PASSWORD, "198.51.100.7").status_code == 302
+
+
 def test_logout_is_a_post_and_ends_the_session(client):
     user = UserFactory()
     client.force_login(user)

@@ -72,6 +72,36 @@ def test_top_level_layout():
         "manage.py", "openflex", "vehicles", "opportunities", "payments", "signatures",
         "leads", "templates", "static", "tests", "pyproject.toml", "docker-compose.yml",
         "Dockerfile", "README.md", "Makefile", ".ci", "docs", ".gitignore", ".dockerignore",
+        "requirements.lock", "requirements-dev.lock",
     }  # fmt: skip
     assert top <= allowed, top - allowed
     assert {"manage.py", "openflex", "Makefile", "README.md", ".ci"} <= top
+
+
+def _locked() -> dict[str, str]:
+    """name → version of every pin of the dev lock file (normalised names)."""
+    text = (ROOT / "requirements-dev.lock").read_text()
+    return {
+        re.sub(r"[-_.]+", "-", name).lower(): version
+        for name, version in re.findall(r"^([A-Za-z0-9_.\-]+)==([^\s\\;]+)", text, re.M)
+    }
+
+
+def test_every_dependency_is_locked_with_hashes():
+    """make run, make test and the image install exactly the locked versions (issue 12)."""
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    wanted = project["dependencies"] + project["optional-dependencies"]["dev"]
+    names = {
+        re.sub(r"[-_.]+", "-", re.split(r"[\[<>=!~ ;]", d, maxsplit=1)[0]).lower() for d in wanted
+    }
+    locked = _locked()
+    assert names - set(locked) == set()
+    for path in ("requirements.lock", "requirements-dev.lock"):
+        text = (ROOT / path).read_text()
+        pins = re.findall(r"^[A-Za-z0-9_.\-]+==", text, re.M)
+        assert pins and text.count("--hash=sha256:") >= len(pins), path
+    makefile = (ROOT / "Makefile").read_text()
+    assert "--require-hashes -r requirements-dev.lock" in makefile
+    assert "--require-hashes -r requirements.lock" in (ROOT / "Dockerfile").read_text()

@@ -86,6 +86,54 @@ def test_production_settings_are_secure(tmp_path):
     assert result.stdout.split() == ["False", "True", "True", "True", "True", "[]"]
 
 
+@pytest.mark.parametrize("module", ["openflex.settings.production", "openflex.settings.base"])
+def test_var_is_created_whatever_the_configuration(tmp_path, module):
+    """Security finding (#12): beat writes its schedule under var/ — it must exist on a
+    first start even when the database and the broker are servers."""
+    var = tmp_path / "missing" / "var"
+    env = _env(
+        tmp_path,
+        DJANGO_SETTINGS_MODULE=module,
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DATABASE_URL="postgres://nobody@127.0.0.1:1/none",
+        REDIS_URL="redis://127.0.0.1:1/0",
+        OPENFLEX_VAR_DIR=str(var),
+    )
+    code = (
+        "import django; django.setup(); from pathlib import Path; "
+        "from django.conf import settings as s; "
+        "print(Path(s.CELERY_BEAT_SCHEDULE_FILENAME).parent.is_dir())"
+    )
+    result = _run(["-c", code], env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True"]
+    assert var.is_dir()
+
+
+@pytest.mark.parametrize(
+    ("module", "value", "expected"),
+    [
+        ("openflex.settings.production", None, "1"),
+        ("openflex.settings.production", "2", "2"),
+        ("openflex.settings.base", None, "0"),
+    ],
+)
+def test_trusted_proxies_come_from_the_environment(tmp_path, module, value, expected):
+    """The login lockout and the reset throttle read the client's address behind this
+    many proxies: one TLS proxy in production unless told otherwise."""
+    extra = {} if value is None else {"OPENFLEX_TRUSTED_PROXIES": value}
+    env = _env(
+        tmp_path,
+        DJANGO_SETTINGS_MODULE=module,
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        **extra,
+    )
+    code = "from django.conf import settings as s; print(s.OPENFLEX_TRUSTED_PROXIES)"
+    result = _run(["-c", code], env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [expected]
+
+
 def _counts() -> dict[str, int]:
     return {
         "groups": DealerGroup.objects.count(),

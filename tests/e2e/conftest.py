@@ -1,6 +1,7 @@
 """Browser fixtures for the end-to-end journeys (Playwright driving Debian's Chromium).
 
-``browser`` is Chromium for one test, ``page`` a fresh context in it (its own cookies).
+``browser`` is Chromium for one test, ``page`` a fresh context in it (its own cookies);
+a Content-Security-Policy violation reported in any of its pages' consoles fails the test.
 ``login(page, live_server, email)`` signs in through the login form; ``wait_for_tiles``
 waits for the lazy home tiles; ``screenshot(page, name)`` saves ``var/screenshots/<name>.png``.
 """
@@ -49,11 +50,37 @@ def browser(live_server):
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
         )
+        violations = _watch_csp(browser)
         try:
             yield browser
         finally:
             browser.close()
             connections.close_all()  # the connections opened while the loop ran
+        if violations:
+            pytest.fail("Content-Security-Policy violations:\n" + "\n".join(violations))
+
+
+def _watch_csp(browser) -> list[str]:
+    """Every context of this browser (the tests' own ones too) records the
+    Content-Security-Policy violations that Chromium reports in the console; the test
+    fails on the first one (#12)."""
+    violations: list[str] = []
+    new_context = browser.new_context
+
+    def watched_new_context(*args, **kwargs):
+        context = new_context(*args, **kwargs)
+        context.on("console", record)
+        return context
+
+    def record(message) -> None:
+        if "Content Security Policy" in message.text:
+            where = message.location
+            source = f"{where.get('url', '')}:{where.get('lineNumber', '')}"
+            page = message.page.url if message.page else ""
+            violations.append(f"{page} ({source}): {message.text}")
+
+    browser.new_context = watched_new_context
+    return violations
 
 
 @pytest.fixture
@@ -85,7 +112,9 @@ def login(page, live_server, email: str, password: str = DEMO_PASSWORD) -> None:
 
 def wait_for_tiles(page) -> None:
     """Until every lazy HTMX tile has been swapped in."""
-    page.wait_for_function("document.querySelectorAll('.tile-loading').length === 0")
+    # A function, not an expression: Playwright evaluates expressions with eval(), which
+    # the Content-Security-Policy forbids in the page.
+    page.wait_for_function("() => document.querySelectorAll('.tile-loading').length === 0")
 
 
 @pytest.fixture

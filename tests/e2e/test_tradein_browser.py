@@ -26,7 +26,27 @@ def _new_page(browser):
     return context.new_page()
 
 
-def test_dry_trade_in_from_estimate_to_completion(browser, page, live_server, demo):
+def _photos(directory) -> list[str]:
+    """Three phone-like JPEGs (4:3, 1600 × 1200) of different colours."""
+    from PIL import Image, ImageDraw
+
+    paths = []
+    for n, (colour, label) in enumerate(
+        [((40, 90, 160), "Avant"), ((150, 40, 40), "Profil"), ((60, 120, 60), "Habitacle")]
+    ):
+        image = Image.new("RGB", (1600, 1200), colour)
+        draw = ImageDraw.Draw(image)
+        draw.rounded_rectangle((250, 500, 1350, 900), radius=120, fill=(230, 230, 235))
+        draw.ellipse((380, 800, 620, 1040), fill=(30, 30, 30))
+        draw.ellipse((980, 800, 1220, 1040), fill=(30, 30, 30))
+        draw.text((80, 80), label, fill=(255, 255, 255), font_size=120)
+        path = directory / f"photo-{n + 1}.jpg"
+        image.save(path, "JPEG", quality=90)
+        paths.append(str(path))
+    return paths
+
+
+def test_dry_trade_in_from_estimate_to_completion(browser, page, live_server, demo, tmp_path):
     seller = User.objects.get(email="vendeur@demo.openflex.test")
     pos = seller.points_of_sale.order_by("code").first()
     customer = customers_services.customer_create(
@@ -63,6 +83,7 @@ def test_dry_trade_in_from_estimate_to_completion(browser, page, live_server, de
     assert page.locator("#id_brand").input_value() == "Peugeot"
     screenshot(page, "tradein-form-error")
     page.locator("#id_proposed_value").fill("10 500")
+    page.locator("#id_photos").set_input_files(_photos(tmp_path))
     screenshot(page, "tradein-form")
     page.get_by_role("button", name="Créer la reprise").click()
     page.wait_for_url("**/reprises/*/")
@@ -70,7 +91,22 @@ def test_dry_trade_in_from_estimate_to_completion(browser, page, live_server, de
     assert trade_in.status == TradeIn.Status.TO_VALIDATE
     assert trade_in.proposed_value == Decimal("10500.00")
     assert page.get_by_role("button", name="Valider").count() == 0  # no right
+    # The photos show as thumbnails served by the trade-in's photo view (#12).
+    thumbnails = page.locator(".photo-grid img")
+    assert thumbnails.count() == 3
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.photo-grid img')]"
+        ".every((img) => img.complete && img.naturalWidth > 0)"
+    )
+    assert thumbnails.first.evaluate("(img) => img.naturalWidth") == 480
     screenshot(page, "tradein-created")
+    with page.context.expect_page() as opened:
+        page.locator(".photo-grid a").first.click()
+    full = opened.value
+    full.wait_for_load_state()
+    assert "/photos/" in full.url
+    assert full.evaluate("document.images[0].naturalWidth") == 1600
+    full.close()
 
     # The validator sees it on his tile and validates it.
     validator_page = _new_page(browser)
@@ -85,6 +121,11 @@ def test_dry_trade_in_from_estimate_to_completion(browser, page, live_server, de
         screenshot(validator_page, "tradein-validator-list")
         validator_page.locator(f"#tradein-{trade_in.pk} a").first.click()
         validator_page.wait_for_url(f"**/reprises/{trade_in.pk}/")
+        validator_page.wait_for_function(
+            "() => [...document.querySelectorAll('.photo-grid img')]"
+            ".every((img) => img.complete && img.naturalWidth > 0)"
+        )
+        screenshot(validator_page, "tradein-validator-photos")
         validator_page.get_by_role("button", name="Valider", exact=True).click()
         validator_page.get_by_text("Reprise validée.").wait_for()
         screenshot(validator_page, "tradein-validated")

@@ -374,6 +374,7 @@ def test_emails_carrying_a_credential_are_masked_on_the_admin_screen(admin_clien
 
     person = UserFactory(email="secret@example.test")
     admin_client.post("/mot-de-passe-oublie/", {"email": person.email})
+    effects_sweep()  # the reset email is looked up and written in the background
     account_services.email_change_request(user=person, new_email="nouvelle@example.test")
     confidential = OutboundEmail.objects.filter(kind__in=["password_reset", "email_change_code"])
     assert confidential.count() == 2

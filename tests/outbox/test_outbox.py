@@ -143,10 +143,29 @@ def test_password_reset_answers_normally_when_the_broker_is_down(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/mot-de-passe-oublie/", {"email": user.email})
     assert response.status_code == 302
-    email = OutboundEmail.objects.get(to=user.email)
-    assert email.status == OutboundEmail.Status.QUEUED
+    (waiting,) = Effect.objects.filter(status=Effect.Status.PENDING)
+    assert waiting.kind == "accounts.password_reset"
+    assert not OutboundEmail.objects.exists()
     assert mail.outbox == []
+    services.effects_sweep()  # the lookup, then the email (its own effect)
     services.effects_sweep()
-    email.refresh_from_db()
+    email = OutboundEmail.objects.get(to=user.email)
     assert email.status == OutboundEmail.Status.SENT
     assert [m.to for m in mail.outbox] == [[user.email]]
+
+
+def test_done_effects_are_forgotten_after_a_week_failed_ones_stay():
+    services.effect_enqueue(kind="test.record", key="old-done")
+    services.effect_enqueue(kind="test.record", key="recent-done")
+    services.effect_enqueue(kind="test.broken", key="old-failed")
+    services.effect_run(key="old-done")
+    services.effect_run(key="recent-done")
+    for _ in range(3):
+        _due_now("old-failed")
+        services.effect_run(key="old-failed")
+    long_ago = timezone.now() - timedelta(days=8)
+    Effect.objects.filter(key__in=["old-done", "old-failed"]).update(
+        done_at=long_ago, created_at=long_ago
+    )
+    assert services.effects_purge() == 1
+    assert set(Effect.objects.values_list("key", flat=True)) == {"recent-done", "old-failed"}

@@ -1,8 +1,7 @@
 """What managers validate: price updates (V-8) and ownership transfers (V-14)."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,26 +10,26 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_fsm import TransitionNotAllowed
 
+from openflex.accounts import rules
+from openflex.accounts.permissions import rule_required
+
 from .. import selectors, services
-from ..models import OwnershipTransfer, PriceChange
+from ..models import OwnershipTransfer
 from .forms import DecisionForm
 
 
-@login_required
+@rule_required(rules.can_validate_prices)
 @require_GET
 def price_change_list(request: HttpRequest) -> HttpResponse:
-    if not services.user_can_validate_prices(request.user):
-        raise PermissionDenied
     qs = selectors.price_changes_to_validate(user=request.user)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "vehicles/price_changes.html", {"page": page, "form": DecisionForm()})
 
 
-@login_required
+@rule_required(rules.can_validate_prices)
 @require_POST
 def price_change_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    change = get_object_or_404(PriceChange, pk=pk)
-    selectors.vehicle_get_for_user(user=request.user, number=change.vehicle_id)
+    change = get_object_or_404(selectors.price_changes_for_user(user=request.user), pk=pk)
     form = DecisionForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     action = request.POST.get("action")
@@ -51,7 +50,7 @@ def price_change_decide(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("vehicles:price_changes")
 
 
-@login_required
+@rule_required(rules.sees_stock)
 @require_GET
 def transfer_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("statut", "")
@@ -68,7 +67,7 @@ def transfer_list(request: HttpRequest) -> HttpResponse:
     return render(request, "vehicles/transfers.html", context)
 
 
-@login_required
+@rule_required(rules.sees_stock)
 @require_POST
 def transfer_decide(request: HttpRequest, pk: int) -> HttpResponse:
     transfer = get_object_or_404(OwnershipTransfer, pk=pk)

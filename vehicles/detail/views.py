@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_fsm import TransitionNotAllowed
 
-from openflex.accounts.permissions import right_required
+from openflex.accounts import rules
+from openflex.accounts.permissions import right_required, rule_required
 from openflex.accounts.selectors import points_of_sale_for_user
 
 from .. import lifeline, panels, selectors, services
@@ -43,7 +44,7 @@ def _detail_context(request, vehicle, **forms):
     for change in changes:
         reached[change.to_status] = change
     sellable = lifeline.sellable_status_codes()
-    can_configure = request.user.has_perm(CONFIGURE)
+    can_configure = rules.can_configure_vehicles(request.user)
     pending_transfer = (
         vehicle.transfers.filter(status=OwnershipTransfer.Status.TO_VALIDATE)
         .select_related("from_point_of_sale", "to_point_of_sale")
@@ -65,7 +66,8 @@ def _detail_context(request, vehicle, **forms):
         ],
         "status_label": {s.code: s.label for s in line}.get(vehicle.status, vehicle.status),
         "status_changes": changes,
-        "can_configure": can_configure,
+        # Page flags are prefixed: a bare "can_configure" shadowed the header's own flag.
+        "vehicle_can_configure": can_configure,
         "status_form": forms.get("status_form") or StatusChangeForm(moves=moves),
         "price_form": forms.get("price_form")
         or PriceForm(
@@ -111,7 +113,7 @@ def _detail_context(request, vehicle, **forms):
     return context
 
 
-@login_required
+@rule_required(rules.sees_stock)
 @require_GET
 def vehicle_detail(request: HttpRequest, number: int) -> HttpResponse:
     vehicle = selectors.vehicle_get_for_user(user=request.user, number=number)
@@ -148,7 +150,7 @@ def vehicle_status(request: HttpRequest, number: int) -> HttpResponse:
     return _rerender(request, vehicle, status_form=form)
 
 
-@login_required
+@rule_required(rules.can_edit_stock)
 @require_POST
 def vehicle_prices(request: HttpRequest, number: int) -> HttpResponse:
     vehicle = selectors.vehicle_get_for_user(user=request.user, number=number)
@@ -171,7 +173,7 @@ def vehicle_prices(request: HttpRequest, number: int) -> HttpResponse:
     return _rerender(request, vehicle, price_form=form)
 
 
-@login_required
+@rule_required(rules.can_edit_stock)
 @require_POST
 def vehicle_option_add(request: HttpRequest, number: int) -> HttpResponse:
     vehicle = selectors.vehicle_get_for_user(user=request.user, number=number)
@@ -183,7 +185,7 @@ def vehicle_option_add(request: HttpRequest, number: int) -> HttpResponse:
     return _rerender(request, vehicle, option_form=form)
 
 
-@login_required
+@rule_required(rules.can_edit_stock)
 @require_POST
 def vehicle_publication(request: HttpRequest, number: int) -> HttpResponse:
     vehicle = selectors.vehicle_get_for_user(user=request.user, number=number)
@@ -200,7 +202,7 @@ def vehicle_publication(request: HttpRequest, number: int) -> HttpResponse:
     return redirect("vehicles:detail", number=vehicle.pk)
 
 
-@login_required
+@rule_required(rules.can_edit_stock)
 @require_POST
 def vehicle_transfer_request(request: HttpRequest, number: int) -> HttpResponse:
     vehicle = selectors.vehicle_get_for_user(user=request.user, number=number)
@@ -236,7 +238,7 @@ def vehicle_auction_create(request: HttpRequest, number: int) -> HttpResponse:
     return _rerender(request, vehicle, auction_form=form)
 
 
-@login_required
+@rule_required(rules.can_configure_vehicles)
 @require_POST
 def auction_action(request: HttpRequest, pk: int) -> HttpResponse:
     auction = get_object_or_404(Auction, pk=pk)

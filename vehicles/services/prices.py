@@ -7,8 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from openflex.accounts.models import UserGroupType
-from openflex.accounts.selectors import user_has_type, user_is_platform_admin
+from openflex.accounts import rules
 
 from ..models import PriceChange, PriceOrigin, Vehicle, VehicleEvent
 from .base import as_str, check_reason, lock, money
@@ -23,10 +22,8 @@ PRICE_FIELDS = {
 }
 
 
-def user_can_validate_prices(user) -> bool:
-    return user_is_platform_admin(user) or user_has_type(
-        user, UserGroupType.DIRECTOR, UserGroupType.SALES_MANAGER
-    )
+def user_can_validate_prices(user, point_of_sale_id: int | None = None) -> bool:
+    return rules.can_validate_prices(user, point_of_sale_id)
 
 
 @transaction.atomic
@@ -60,7 +57,7 @@ def vehicle_prices_update(
 
     if automatic:
         status = PriceChange.Status.TO_VALIDATE if needs_check else PriceChange.Status.AUTOMATIC
-    elif by is not None and user_can_validate_prices(by):
+    elif by is not None and user_can_validate_prices(by, vehicle.point_of_sale_id):
         status = PriceChange.Status.VALIDATED
     else:
         status = PriceChange.Status.TO_VALIDATE
@@ -113,14 +110,14 @@ def vehicle_prices_update(
     return changes
 
 
-def _check_price_decider(by) -> None:
-    if not user_can_validate_prices(by):
+def _check_price_decider(by, change: PriceChange) -> None:
+    if not user_can_validate_prices(by, change.vehicle.point_of_sale_id):
         raise PermissionDenied(_("Seul un responsable valide les mises à jour de prix."))
 
 
 @transaction.atomic
 def price_change_validate(*, change: PriceChange, by) -> PriceChange:
-    _check_price_decider(by)
+    _check_price_decider(by, change)
     change = PriceChange.objects.select_for_update().get(pk=change.pk)
     change.validate()
     change.decided_by, change.decided_at = by, timezone.now()
@@ -138,7 +135,7 @@ def price_change_validate(*, change: PriceChange, by) -> PriceChange:
 @transaction.atomic
 def price_change_refuse(*, change: PriceChange, by, reason: str = "") -> PriceChange:
     """Refuse a price update; the previous price comes back if it is still the current one."""
-    _check_price_decider(by)
+    _check_price_decider(by, change)
     reason = check_reason(reason)
     change = PriceChange.objects.select_for_update().get(pk=change.pk)
     change.refuse()

@@ -13,7 +13,15 @@ from openflex.accounts.selectors import points_of_sale_for_user
 from openflex.core.forms import PlainModelChoiceIterator
 from openflex.core.lists import ListFilterSet, SortFilter
 
-from ..models import Destination, Energy, Genre, LifelineStatus, Parc, ReservationKind
+from ..models import (
+    Destination,
+    Energy,
+    Genre,
+    LifelineStatus,
+    Parc,
+    ReservationKind,
+    StandardStatus,
+)
 from .columns import DEFAULT_SORT, SORTS
 
 NO_RESERVATION = "aucune"
@@ -59,6 +67,13 @@ class VehicleFilter(ListFilterSet):
     )
     status = django_filters.MultipleChoiceFilter(
         label=_("Statut"), choices=[], distinct=False, widget=forms.CheckboxSelectMultiple
+    )
+    # Exited vehicles (sortie: delivered, gone) are out of the stock: hidden unless asked
+    # for, here or by choosing the "Sortie" status (filter_queryset).
+    exited = django_filters.BooleanFilter(
+        label=_("Inclure les véhicules sortis"),
+        method="filter_exited",
+        widget=forms.CheckboxInput,
     )
     point_of_sale = django_filters.ModelMultipleChoiceFilter(
         label=_("Point de vente propriétaire"),
@@ -124,7 +139,7 @@ class VehicleFilter(ListFilterSet):
     # Sections of the filter panel; "Gestion" gathers the management filters (V-7, V-11).
     SECTIONS = [
         (_("Véhicule"), ["parc", "genre", "destination", "brand", "model", "energy"]),
-        (_("Stock"), ["status", "point_of_sale", "physical_site"]),
+        (_("Stock"), ["status", "exited", "point_of_sale", "physical_site"]),
         (
             _("Gestion"),
             ["price_min", "price_max", "days_min", "days_max", "reservation", "published"],
@@ -157,6 +172,16 @@ class VehicleFilter(ListFilterSet):
                 form.fields[name].iterator = PlainModelChoiceIterator
             form._choices_frozen = True
         return form
+
+    def filter_exited(self, queryset, name, value):
+        return queryset  # applied by filter_queryset, which also sees "status"
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        data = getattr(self.form, "cleaned_data", {})
+        if not data.get("exited") and StandardStatus.EXIT not in (data.get("status") or ()):
+            queryset = queryset.exclude(status=StandardStatus.EXIT)
+        return queryset
 
     def filter_search(self, queryset, name, value):
         """Free text on brand, model, registration, internal number and VIN (trigram index)."""

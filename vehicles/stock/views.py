@@ -2,7 +2,6 @@
 searches and columns; the published-stock feeds for ad portals (V-12)."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db import IntegrityError
@@ -14,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from openflex.accounts import rules
+from openflex.accounts.permissions import rule_required
 from openflex.core import lists
 from openflex.core.inputs import parse_id
 
@@ -145,7 +146,7 @@ def _list_context(request: HttpRequest, params: QueryDict, saved, saved_form=Non
     }
 
 
-@login_required
+@rule_required(rules.sees_stock)
 @require_GET
 def vehicle_list(request: HttpRequest) -> HttpResponse:
     if not request.GET and not lists.is_partial(request):
@@ -157,7 +158,7 @@ def vehicle_list(request: HttpRequest) -> HttpResponse:
     return lists.render_page_or_partial(request, "vehicles/list.html", context)
 
 
-@login_required
+@rule_required(rules.sees_stock)
 @require_GET
 def vehicle_export(request: HttpRequest) -> HttpResponse:
     """Every matching row (not only the page), streamed from a spooled file (V-6)."""
@@ -175,7 +176,7 @@ def vehicle_export(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@login_required
+@rule_required(rules.sees_stock)
 @require_POST
 def columns_save(request: HttpRequest) -> HttpResponse:
     columns = parse_columns(request.POST.getlist("cols")) or list(DEFAULT_COLUMNS)
@@ -186,7 +187,7 @@ def columns_save(request: HttpRequest) -> HttpResponse:
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
-@login_required
+@rule_required(rules.sees_stock)
 @require_POST
 def saved_search_create(request: HttpRequest) -> HttpResponse:
     form = SavedSearchForm(request.POST)
@@ -222,7 +223,7 @@ def saved_search_create(request: HttpRequest) -> HttpResponse:
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
-@login_required
+@rule_required(rules.sees_stock)
 @require_POST
 def saved_search_action(request: HttpRequest, pk: int) -> HttpResponse:
     saved = get_object_or_404(SavedSearch, pk=pk, user=request.user)

@@ -5,6 +5,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django import template
 from django.utils.formats import number_format
 
+from openflex.accounts import rules
 from openflex.core.money import format_money, to_ht
 
 register = template.Library()
@@ -107,4 +108,37 @@ def sort_header(context, key, label, *, short="", numeric=False, target="", reve
         format_html(' title="{}" aria-label="{}"', label, label) if short else "",
         short or label,
         arrow,
+    )
+
+
+# --- Links point only where the user may go (issue 13) -------------------------------
+# ``{% if user|may_open_vehicle:o.vehicle %}<a href=…>{% endif %}``: the rules of the
+# pages' own querysets (``openflex.accounts.rules.may_open_*``), asked of loaded objects
+# (no query per row). A page the user cannot open is named, not linked.
+
+
+@register.filter
+def may_open_vehicle(user, vehicle) -> bool:
+    if vehicle is None:
+        return False
+    return rules.may_open_vehicle(
+        user, point_of_sale_id=vehicle.point_of_sale_id, parc=vehicle.parc
+    )
+
+
+@register.filter
+def may_open_customer(user, customer) -> bool:
+    if customer is None:
+        return False
+    return rules.may_open_customer(user, point_of_sale_id=customer.point_of_sale_id)
+
+
+@register.filter
+def may_open_opportunity(user, opportunity) -> bool:
+    if opportunity is None:
+        return False
+    return rules.may_open_opportunity(
+        user,
+        salesperson_id=opportunity.salesperson_id,
+        point_of_sale_id=opportunity.point_of_sale_id,
     )

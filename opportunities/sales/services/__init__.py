@@ -21,6 +21,7 @@ from opportunities.sales.services.offers import (  # noqa: F401
     offer_modify,
     offer_update,
     offer_validate,
+    offer_vehicle_notices,
     offer_vehicle_refusal,
     opportunity_for_offer,
 )
@@ -45,6 +46,7 @@ from opportunities.sales.services.order_flow import (  # noqa: F401
     order_modify,
     order_prepare,
     order_refuse,
+    order_reservation_refusal,
     order_submit,
     order_submit_blockers,
     order_transfer_decided,

@@ -48,6 +48,59 @@ def offer_vehicle_refusal(*, vehicle: Vehicle, opportunity: Opportunity | None) 
     return reservations.reservation_refusal(vehicle=vehicle, opportunity=opportunity)
 
 
+# Orders that keep the vehicle from being ordered again ("Passer la commande", O-5).
+_ORDER_GONE = [Order.Status.CANCELLED, Order.Status.REFUSED, Order.Status.REPLACED]
+
+
+def offer_vehicle_notices(*, offer: Offer) -> list[dict]:
+    """What the offer page says about its vehicle (issue 13), as ``{level, text}``: the
+    refusal that blocks the offer (``error``), another live order on the vehicle, the
+    ownership transfer that its order will need (``warning``, nothing blocked).
+
+    Only for an offer in progress or validated. One query for the other orders (and one
+    more when the vehicle is reserved).
+    """
+    if offer.status not in (Offer.Status.OPEN, Offer.Status.VALIDATED):
+        return []
+    vehicle, opportunity = offer.vehicle, offer.opportunity
+    notices = []
+    refusal = offer_vehicle_refusal(vehicle=vehicle, opportunity=opportunity)
+    if refusal:
+        notices.append({"level": "error", "text": refusal})
+    other = (
+        Order.objects.filter(vehicle_id=vehicle.pk)
+        .exclude(status__in=_ORDER_GONE)
+        .exclude(offer_id=offer.pk)
+        .exclude(pk=offer.replaces_order_id or 0)
+        .order_by("created_at", "pk")
+        .first()
+    )
+    if other is not None:
+        notices.append(
+            {
+                "level": "warning",
+                "text": _(
+                    "Ce véhicule est déjà commandé (commande n° %(pk)s, %(status)s) : une "
+                    "commande sur cette offre sera refusée tant que celle-ci n'est pas annulée."
+                )
+                % {"pk": other.pk, "status": other.get_status_display().lower()},
+            }
+        )
+    if vehicle.point_of_sale_id != opportunity.point_of_sale_id:
+        notices.append(
+            {
+                "level": "warning",
+                "text": _(
+                    "Ce véhicule appartient au point de vente « %(owner)s » : un transfert de "
+                    "propriété sera nécessaire à la commande (validé par le responsable des "
+                    "transferts de ce point de vente)."
+                )
+                % {"owner": vehicle.point_of_sale.name},
+            }
+        )
+    return notices
+
+
 def _check_vehicle(vehicle: Vehicle, opportunity: Opportunity | None) -> None:
     refusal = offer_vehicle_refusal(vehicle=vehicle, opportunity=opportunity)
     if refusal:
@@ -222,7 +275,9 @@ def offer_update(
 def offer_validate(*, offer: Offer, by) -> Offer:
     """The customer accepted the offer (O-3); an order must follow to win."""
     offer = _lock_offer(offer)
-    if not can_proceed(offer.validate):
+    # The transition's condition (the vehicle held by another reservation) is checked
+    # below by _check_vehicle, with its reason.
+    if not can_proceed(offer.validate, check_conditions=False):
         raise _refused(
             _("Cette offre est %s : elle ne peut pas être validée.")
             % offer.get_status_display().lower()
@@ -315,6 +370,8 @@ def offer_modify(*, offer: Offer, by) -> Offer:
     ).exists():
         raise _refused(_("Une commande a été passée sur cette offre : modifiez la commande."))
     _check_open(offer.opportunity)
+    # The new version is an open offer on the vehicle: refused like any new offer (V-11).
+    _check_vehicle(offer.vehicle, offer.opportunity)
     _offer_cancel(
         offer=offer,
         by=by,

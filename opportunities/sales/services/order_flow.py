@@ -17,6 +17,7 @@ from openflex.notifications.services import (
     notifications_create_bulk,
 )
 from opportunities.customers.services import legal_representative_missing
+from opportunities.reservations import services as reservations
 from opportunities.sales import rights
 from opportunities.sales.models import (
     Offer,
@@ -41,12 +42,36 @@ from vehicles.models import Parc, StandardStatus, Vehicle
 from vehicles.services import vehicle_status_follow_sale
 
 
+def order_reservation_refusal(order: Order) -> str | None:
+    """Why the order may not go on: another opportunity holds its vehicle (V-11, issue 13).
+
+    Every order step checks it (sending, validating, the transfer's approval, "Modifier"),
+    as offers do; no query unless the vehicle is reserved.
+    """
+    return reservations.reservation_refusal(vehicle=order.vehicle, opportunity=order.opportunity)
+
+
+def _check_not_reserved(order: Order) -> None:
+    refusal = order_reservation_refusal(order)
+    if refusal:
+        raise _refused(
+            refusal
+            + " "
+            + _("La commande n° %(pk)s reste « %(status)s ».")
+            % {"pk": order.pk, "status": order.get_status_display()}
+        )
+
+
 def order_submit_blockers(order: Order) -> list[str]:
-    """Why "Valider et imprimer" is disabled (O-2, O-6): shown on the page, checked again."""
+    """Why "Valider et imprimer" is disabled (O-2, O-6, V-11): shown on the page, checked
+    again."""
     blockers = [
         _("Société : %s.") % item
         for item in legal_representative_missing(order.opportunity.customer)
     ]
+    refusal = order_reservation_refusal(order)
+    if refusal:
+        blockers.append(refusal)
     if not order.balance_method:
         blockers.append(_("Choisissez le mode de règlement du solde (onglet Règlement)."))
     blockers.extend(order_payment_errors(order).values())
@@ -166,7 +191,9 @@ def order_transfer_decided(*, transfer, by) -> None:
 
 def _order_proceed(*, order: Order, by) -> Order:
     """Validate at once for a holder of the right at the order's point of sale, or wait
-    for a manager's validation."""
+    for a manager's validation. Also the step after an approved transfer: a reservation
+    of another opportunity refuses it (the approval rolls back with the reason)."""
+    _check_not_reserved(order)
     if rights.order_may_decide(order, by):
         return _order_validate(order=order, by=by, message=_("Commande validée"))
     _order_transition(order, "submit", by=by, message=_("Envoyée pour validation"))
@@ -294,6 +321,7 @@ def order_validate(*, order: Order, by) -> Order:
     ]
     if blockers:
         raise ValidationError(blockers, code="blocked")
+    _check_not_reserved(order)
     return _order_validate(
         order=order, by=by, message=_("Commande validée par %s") % by.get_full_name()
     )
@@ -426,7 +454,9 @@ def order_deliver(*, order: Order, by, delivered_at=None) -> Order:
 def order_factory_ordered(*, order: Order, by) -> Order:
     """A VN order has been placed with the manufacturer ("à commander usine", O-10)."""
     if not rights.order_may_order_from_factory(order, by):
-        raise PermissionDenied(_("Le droit VN est requis."))
+        raise PermissionDenied(
+            _("Réservé à l'équipe de livraison du point de vente, avec le droit VN.")
+        )
     order = _lock_order(order)
     if order.vehicle.parc != Parc.VN or order.status not in (
         Order.Status.ORDERED,
@@ -446,6 +476,7 @@ def order_modify(*, order: Order, by) -> Offer:
     """ "Modifier": the order waits "en cours de modification" while a new version of its
     offer is prepared; the order passed from that offer replaces it (O-5)."""
     order = _lock_order(order)
+    _check_not_reserved(order)  # the new version would be an open offer on the vehicle
     _check_can(order, "start_modification")
     _check_open_or_won(order.opportunity)
     order.status_before = order.status

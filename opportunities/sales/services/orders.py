@@ -28,7 +28,7 @@ from opportunities.sales.services.core import (
     opportunity_touch,
     order_event_record,
 )
-from vehicles.models import StandardStatus
+from opportunities.sales.services.offers import offer_vehicle_refusal
 from vehicles.services import vehicle_get_locked
 
 
@@ -104,8 +104,10 @@ def order_create(*, offer: Offer, by) -> Order:
         raise _refused(_("Une commande se passe depuis une offre validée."))
     _check_open(opportunity)
     vehicle = vehicle_get_locked(pk=offer.vehicle_id)
-    if vehicle.status == StandardStatus.EXIT:
-        raise _refused(_("Ce véhicule est sorti du stock."))
+    # Out of stock, or reserved by another opportunity (V-11): the rules of offers.
+    refusal = offer_vehicle_refusal(vehicle=vehicle, opportunity=opportunity)
+    if refusal:
+        raise _refused(refusal)
     live = Order.objects.filter(vehicle=vehicle).exclude(
         status__in=[Order.Status.CANCELLED, Order.Status.REFUSED, Order.Status.REPLACED]
     )
@@ -162,15 +164,31 @@ def order_payment_errors(order: Order) -> dict[str, str]:
         errors["deposit_method"] = _("Choisissez le mode de règlement de l'acompte.")
     if order.deposit_method == PaymentMethod.FINANCING:
         errors["deposit_method"] = _("Un acompte ne se règle pas par financement.")
-    if order.deposit_method == PaymentMethod.CASH and order.deposit_amount > pricing.CASH_LIMIT:
+    # O-6, issue 13: the legal cap applies to all the cash paid for the order (deposit and
+    # balance together, docs/decisions.md); the message goes next to the payment that
+    # makes the total exceed it: the deposit alone, or else the balance.
+    cash_deposit = order.deposit_amount if order.deposit_method == PaymentMethod.CASH else ZERO
+    balance = _balance(order)
+    cash_balance = balance if order.balance_method == PaymentMethod.CASH else ZERO
+    if cash_deposit > pricing.CASH_LIMIT:
         errors["deposit_method"] = _(
             "Un règlement en espèces ne peut pas dépasser 1\u00a0000\u00a0€ (acompte de %s)."
-        ) % format_money(order.deposit_amount)
-    balance = _balance(order)
-    if order.balance_method == PaymentMethod.CASH and balance > pricing.CASH_LIMIT:
-        errors["balance_method"] = _(
-            "Un règlement en espèces ne peut pas dépasser 1\u00a0000\u00a0€ (solde de %s)."
-        ) % format_money(balance)
+        ) % format_money(cash_deposit)
+    elif cash_balance > ZERO and cash_deposit + cash_balance > pricing.CASH_LIMIT:
+        if cash_deposit > ZERO:
+            errors["balance_method"] = _(
+                "Un règlement en espèces ne peut pas dépasser 1\u00a0000\u00a0€ pour toute la "
+                "commande : acompte de %(deposit)s et solde de %(balance)s, soit %(total)s en "
+                "espèces."
+            ) % {
+                "deposit": format_money(cash_deposit),
+                "balance": format_money(cash_balance),
+                "total": format_money(cash_deposit + cash_balance),
+            }
+        else:
+            errors["balance_method"] = _(
+                "Un règlement en espèces ne peut pas dépasser 1\u00a0000\u00a0€ (solde de %s)."
+            ) % format_money(cash_balance)
     today = timezone.localdate()
     for name in ("delivery_date", "latest_delivery_date"):
         value = getattr(order, name)

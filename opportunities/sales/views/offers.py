@@ -3,7 +3,6 @@
 from decimal import Decimal
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from openflex.accounts import rules
+from openflex.accounts.permissions import rule_required
 from openflex.accounts.selectors import user_is_platform_admin
 from openflex.core.inputs import parse_id
 from opportunities.customers import selectors as customers_selectors
@@ -34,7 +35,7 @@ from opportunities.sales.views.common import Action, action_dispatch, add_errors
 from vehicles.selectors import vehicle_get_for_user
 
 
-@login_required
+@rule_required(rules.can_sell)
 @require_http_methods(["GET", "POST"])
 def offer_for_vehicle(request: HttpRequest, number: int) -> HttpResponse:
     """ "Faire une offre" from the vehicle page: choose the customer (O-9: a test-drive
@@ -196,6 +197,7 @@ def _offer_context(
         "is_open": is_open,
         "lines": lines,
         "live_orders": live_orders,
+        "vehicle_notices": services.offer_vehicle_notices(offer=offer),
         "actions": sales_actions.available_actions(offer, user),
         "can_act": rights.offer_may_act(offer, user),
         "user_is_admin": user_is_platform_admin(user),
@@ -246,7 +248,7 @@ def _builder_input(request, offer):
     return form, rows, lines, pack, pack_elements, totals
 
 
-@login_required
+@rule_required(rules.works_on_sales)
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
 def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -332,7 +334,7 @@ OFFER_ACTIONS = {
 }
 
 
-@login_required
+@rule_required(rules.can_sell)
 @require_POST
 def offer_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     offer = sales_selectors.offer_get_for_user(user=request.user, pk=pk)

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -10,7 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from openflex.accounts.permissions import admin_required
+from openflex.accounts import rules
+from openflex.accounts.permissions import admin_required, rule_required
 from openflex.accounts.selectors import points_of_sale_for_user
 from openflex.core import lists
 from openflex.core.inputs import parse_id
@@ -37,7 +37,7 @@ from opportunities.sales.views.common import Action, action_dispatch, add_errors
 from vehicles.selectors import vehicle_get_for_user
 
 
-@login_required
+@rule_required(rules.works_on_sales)
 @require_GET
 def opportunity_list(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -47,7 +47,7 @@ def opportunity_list(request: HttpRequest) -> HttpResponse:
     return lists.render_list(request, "opportunities/opportunity_list.html", filterset)
 
 
-@login_required
+@rule_required(rules.can_sell)
 @require_http_methods(["GET", "POST"])
 def opportunity_create(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -131,7 +131,7 @@ def _opportunity_context(request, opportunity, **forms):
     }
 
 
-@login_required
+@rule_required(rules.works_on_sales)
 @require_GET
 def opportunity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     opportunity = sales_selectors.opportunity_get_for_user(user=request.user, pk=pk)
@@ -250,7 +250,7 @@ OPPORTUNITY_ACTIONS = {
 }
 
 
-@login_required
+@rule_required(rules.can_sell)
 @require_POST
 def opportunity_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """The actions of the opportunity page: OPPORTUNITY_ACTIONS through the one dispatcher."""

@@ -3,7 +3,6 @@
 from decimal import Decimal
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,10 +10,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from openflex.accounts import rules
+from openflex.accounts.permissions import rule_required
 from openflex.core import lists
 from openflex.core.redirects import safe_next
 from opportunities.customers import services as customers_services
 from opportunities.customers.forms import LegalRepresentativeForm
+from opportunities.documents import services as documents
 from opportunities.sales import actions as sales_actions
 from opportunities.sales import selectors
 from opportunities.sales import services as sales_services
@@ -28,7 +30,7 @@ from opportunities.sales.models import (
 from opportunities.sales.views.common import Action, action_dispatch, add_errors
 
 
-@login_required
+@rule_required(rules.works_on_sales)
 @require_GET
 def order_list(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -45,6 +47,17 @@ def order_list(request: HttpRequest) -> HttpResponse:
 
 
 ORDER_TABS = {"resume": _("Résumé"), "reglement": _("Règlement"), "historique": _("Historique")}
+
+
+def _blockers(order) -> list[str]:
+    """What stops the order: before sending (O-2, O-6, V-11); on its way to validation, a
+    reservation of another opportunity (why "Valider" is missing, V-11)."""
+    if order.status == Order.Status.DRAFT:
+        return sales_services.order_submit_blockers(order)
+    if order.status in Order.ACTIVE and not order.is_validated:
+        refusal = sales_services.order_reservation_refusal(order)
+        return [refusal] if refusal else []
+    return []
 
 
 def _order_context(request, order, payment_form=None, reason_errors=None):
@@ -65,9 +78,8 @@ def _order_context(request, order, payment_form=None, reason_errors=None):
         "tab": tab,
         "tabs": ORDER_TABS,
         "actions": sales_actions.available_actions(order, request.user),
-        "blockers": sales_services.order_submit_blockers(order)
-        if order.status == Order.Status.DRAFT
-        else [],
+        "blockers": _blockers(order),
+        "order_form_refusal": documents.order_form_refusal(order),
         "missing": customers_services.legal_representative_missing(order.opportunity.customer),
         "payment_form": payment_form or PaymentForm(instance=order),
         "payment_editable": order.status == Order.Status.DRAFT,
@@ -78,14 +90,14 @@ def _order_context(request, order, payment_form=None, reason_errors=None):
     }
 
 
-@login_required
+@rule_required(rules.works_on_sales)
 @require_GET
 def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
     order = selectors.order_get_for_user(user=request.user, pk=pk)
     return render(request, "opportunities/order_detail.html", _order_context(request, order))
 
 
-@login_required
+@rule_required(rules.works_on_sales)
 @require_POST
 def order_payment(request: HttpRequest, pk: int) -> HttpResponse:
     order = selectors.order_get_for_user(user=request.user, pk=pk)
@@ -194,7 +206,7 @@ ORDER_ACTIONS = {
 }
 
 
-@login_required
+@rule_required(rules.works_on_sales)
 @require_POST
 def order_action(request: HttpRequest, pk: int, name: str = "") -> HttpResponse:
     """Every order action, from the order page or the lists (O-5, O-10): the name comes

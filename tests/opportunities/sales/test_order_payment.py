@@ -89,6 +89,82 @@ def test_a_cash_deposit_of_1000_euros_is_accepted(ready_order):
     assert Order.objects.get(pk=order.pk).deposit_method == "especes"
 
 
+# The cap is on the whole debt (issue 13): deposit and balance paid in cash add up.
+
+
+def order_at(price: str, *, site, pos, seller) -> Order:
+    from tests.vehicles.factories import VehicleFactory
+
+    car = VehicleFactory(physical_site=site, status="stock_vente", selling_price=Decimal(price))
+    return draft_order_on(vehicle=car, customer=CustomerFactory(point_of_sale=pos), seller=seller)
+
+
+@pytest.fixture
+def small_order(site, pos, seller):
+    """A 2 000 € order."""
+    return order_at("2000.00", site=site, pos=pos, seller=seller)
+
+
+def test_a_cash_deposit_and_a_cash_balance_add_up_over_the_cap(small_order):
+    """1 000 € cash deposit + 1 000 € cash balance = 2 000 € in cash: refused, the message
+    next to the balance (the payment that makes the total exceed)."""
+    error = refused(
+        small_order,
+        balance_method="especes",
+        deposit_amount=Decimal("1000.00"),
+        deposit_method="especes",
+    )
+
+    assert set(error.message_dict) == {"balance_method"}
+    message = error.message_dict["balance_method"][0]
+    assert f"2{NBSP}000,00{NBSP}€ en espèces" in message
+    assert f"acompte de 1{NBSP}000,00{NBSP}€" in message
+    assert CASH_MESSAGE in message
+
+
+def test_cash_one_cent_over_the_cap_in_total_is_refused(site, pos, seller):
+    order = order_at("1000.01", site=site, pos=pos, seller=seller)
+
+    error = refused(
+        order, balance_method="especes", deposit_amount=Decimal("500.00"), deposit_method="especes"
+    )
+
+    assert f"1{NBSP}000,01{NBSP}€ en espèces" in error.message_dict["balance_method"][0]
+
+
+def test_cash_up_to_the_cap_in_total_is_accepted(site, pos, seller):
+    order = order_at("1000.00", site=site, pos=pos, seller=seller)
+
+    order = pay(
+        order, balance_method="especes", deposit_amount=Decimal("500.00"), deposit_method="especes"
+    )
+
+    assert services.order_submit_blockers(order) == []
+
+
+def test_a_cash_deposit_with_a_balance_paid_otherwise_is_accepted(small_order):
+    order = pay(
+        small_order,
+        balance_method="virement",
+        deposit_amount=Decimal("1000.00"),
+        deposit_method="especes",
+    )
+
+    assert services.order_submit_blockers(order) == []
+
+
+def test_the_submit_blockers_repeat_the_total_cash_message(small_order):
+    """An order saved before the rule changed is stopped at "Valider et imprimer"."""
+    Order.objects.filter(pk=small_order.pk).update(
+        balance_method="especes", deposit_amount=Decimal("600.00"), deposit_method="especes"
+    )
+    order = Order.objects.get(pk=small_order.pk)
+
+    blockers = services.order_submit_blockers(order)
+
+    assert any(f"2{NBSP}000,00{NBSP}€ en espèces" in b for b in blockers)
+
+
 def test_a_deposit_above_the_net_to_pay_is_refused(ready_order):
     error = refused(ready_order, deposit_amount=Decimal("15000.01"), deposit_method="cheque")
 

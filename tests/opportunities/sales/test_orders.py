@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from openflex.notifications.models import Notification, OutboundEmail
@@ -537,14 +538,25 @@ def vn_order(site, customer, seller, manager):
     return Order.objects.get(pk=order.pk)
 
 
-def test_a_validated_vn_order_is_ordered_from_the_factory_once(vn_order, seller):
-    order = sales_services.order_factory_ordered(order=vn_order, by=seller)
+@pytest.fixture
+def vn_secretary(pos):
+    return UserFactory(group_type="secretaire", points_of_sale=[pos], rights=["access_vn"])
+
+
+def test_a_validated_vn_order_is_ordered_from_the_factory_once(vn_order, manager):
+    order = sales_services.order_factory_ordered(order=vn_order, by=manager)
 
     assert Order.objects.get(pk=order.pk).factory_ordered_at is not None
-    assert OrderEvent.objects.filter(order=order, kind="factory", by=seller).count() == 1
+    assert OrderEvent.objects.filter(order=order, kind="factory", by=manager).count() == 1
     with pytest.raises(ValidationError):
-        sales_services.order_factory_ordered(order=vn_order, by=seller)
+        sales_services.order_factory_ordered(order=vn_order, by=manager)
     assert OrderEvent.objects.filter(order=order, kind="factory").count() == 1
+
+
+def test_the_secretary_with_the_vn_right_orders_from_the_factory(vn_order, vn_secretary):
+    sales_services.order_factory_ordered(order=vn_order, by=vn_secretary)
+
+    assert Order.objects.get(pk=vn_order.pk).factory_ordered_at is not None
 
 
 def test_the_factory_order_needs_the_vn_right(vn_order, secretary):
@@ -554,9 +566,41 @@ def test_the_factory_order_needs_the_vn_right(vn_order, secretary):
     assert Order.objects.get(pk=vn_order.pk).factory_ordered_at is None
 
 
-def test_a_vo_order_is_not_ordered_from_the_factory(ordered, seller):
+def test_the_salesperson_with_the_vn_right_does_not_order_from_the_factory(vn_order, seller):
+    """Security finding (#12): "À commander usine" is the delivery team's (ORG-3, O-10)."""
+    with pytest.raises(PermissionDenied):
+        sales_services.order_factory_ordered(order=vn_order, by=seller)
+
+    assert Order.objects.get(pk=vn_order.pk).factory_ordered_at is None
+    assert "factory" not in {a["name"] for a in sales_actions.available_actions(vn_order, seller)}
+
+
+def test_the_delivery_team_of_another_point_of_sale_does_not_order(vn_order, other_manager):
+    with pytest.raises(PermissionDenied):
+        sales_services.order_factory_ordered(order=vn_order, by=other_manager)
+
+
+def test_the_factory_button_and_its_post_follow_the_delivery_team(
+    client, vn_order, seller, vn_secretary
+):
+    url = reverse("opportunities:order_action", args=[vn_order.pk, "factory"])
+    detail = reverse("opportunities:order_detail", args=[vn_order.pk])
+
+    client.force_login(seller)
+    assert url not in client.get(detail).text
+    refused = client.post(url, follow=True)
+    assert "Réservé à l&#x27;équipe de livraison" in refused.text
+    assert Order.objects.get(pk=vn_order.pk).factory_ordered_at is None
+
+    client.force_login(vn_secretary)
+    assert url in client.get(detail).text
+    assert client.post(url).status_code == 302
+    assert Order.objects.get(pk=vn_order.pk).factory_ordered_at is not None
+
+
+def test_a_vo_order_is_not_ordered_from_the_factory(ordered, manager):
     with pytest.raises(ValidationError):
-        sales_services.order_factory_ordered(order=ordered, by=seller)
+        sales_services.order_factory_ordered(order=ordered, by=manager)
 
 
 # --- Every transition refused from the statuses it does not start from ---------------
