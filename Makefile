@@ -14,7 +14,7 @@ BEAT_CMD := celery -A openflex beat --loglevel=INFO
 .PHONY: help install install-dev run web worker beat test lint format check-services chromium bench chaos deploy-check clean lock audit
 
 help:
-	@echo "make run    — install, migrate, load the demo data and serve http://127.0.0.1:8000 with worker and beat"
+	@echo "make run    — install, migrate, load the demo data and serve http://127.0.0.1:8000 (OPENFLEX_BIND) with worker and beat"
 	@echo "make test   — lint and the whole test suite on PostgreSQL and Redis"
 	@echo "make bench  — benchmarks at --scale 100000 on PostgreSQL, figures in var/bench/latest.json"
 	@echo "make chaos  — kill the worker, stop Redis, terminate backends; figures in var/bench/chaos.json"
@@ -40,23 +40,40 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 # Development: SQLite under var/ and kombu's filesystem broker unless DATABASE_URL /
-# REDIS_URL are set. Ctrl-C stops the three processes.
+# REDIS_URL are set. The banner's address is gunicorn's (OPENFLEX_BIND, read by
+# openflex/gunicorn.conf.py). Ctrl-C or SIGTERM stops the three processes: each runs in a
+# process group of its own (set -m) so that only this shell signals them, once, with
+# SIGTERM, and each shuts down as under docker compose (gunicorn gracefully, Celery's warm
+# shutdown); what still runs RUN_STOP_TIMEOUT seconds later is killed. (A signal sent to
+# the whole group also hit Celery's pool processes, which left the worker hanging, and
+# gunicorn's workers, which gunicorn then SIGKILLed.)
+RUN_STOP_TIMEOUT ?= 15
 run: export DJANGO_DEBUG ?= 1
 run: install
 	@mkdir -p var
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo
-	@echo ""
-	@echo "  OpenFlex:  http://127.0.0.1:8000"
-	@echo "  Demo logins (password: openflex-demo):"
-	@for t in admin directeur chef-des-ventes vendeur secretaire gestionnaire-parc valideur-reprises; do echo "    $$t@demo.openflex.test"; done
-	@echo "  Emails sent in development: var/emails/ and Paramètres > Emails envoyés"
-	@echo "  Ctrl-C stops the web server, the Celery worker and Celery beat."
-	@echo ""
-	@export PATH="$(CURDIR)/$(BIN):$$PATH"; \
-	trap 'trap - INT TERM EXIT; kill 0 2>/dev/null' INT TERM EXIT; \
-	$(WORKER_CMD) & $(BEAT_CMD) & $(WEB_CMD) & \
-	wait -n; echo "a process stopped: stopping the others"
+	@url=$$($(BIN)/python -c 'import runpy; print(runpy.run_path("openflex/gunicorn.conf.py")["site_url"]())') || exit 1; \
+	echo ""; \
+	echo "  OpenFlex:  $$url"; \
+	echo "  Demo logins (password: openflex-demo):"; \
+	for t in admin directeur chef-des-ventes vendeur secretaire gestionnaire-parc valideur-reprises; do echo "    $$t@demo.openflex.test"; done; \
+	echo "  Emails sent in development: $${OPENFLEX_VAR_DIR:-var}/emails/ and Paramètres > Emails envoyés"; \
+	echo "  Ctrl-C stops the web server, the Celery worker and Celery beat."; \
+	echo ""
+	@export PATH="$(CURDIR)/$(BIN):$$PATH"; exec </dev/null; \
+	running() { for g in $$groups; do kill -0 -- -$$g 2>/dev/null && return 0; done; return 1; }; \
+	stop() { \
+	  trap '' INT TERM HUP; trap - EXIT; \
+	  kill -TERM $$groups 2>/dev/null; \
+	  for _ in $$(seq $$(( $(RUN_STOP_TIMEOUT) * 10 ))); do running || return 0; sleep 0.1; done; \
+	  echo "still running $(RUN_STOP_TIMEOUT) s after SIGTERM: killed"; \
+	  for g in $$groups; do kill -KILL -- -$$g 2>/dev/null; done; \
+	}; \
+	trap 'echo; echo "Stopping the web server, the Celery worker and Celery beat…"; stop; exit 0' INT TERM HUP; \
+	trap stop EXIT; \
+	set -m; $(WORKER_CMD) & $(BEAT_CMD) & $(WEB_CMD) & groups=$$(jobs -p); set +m; \
+	wait -n; status=$$?; echo "a process stopped (status $$status): stopping the others"; exit $$status
 
 web: install
 	$(BIN)/$(WEB_CMD)

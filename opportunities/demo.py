@@ -38,6 +38,7 @@ from opportunities.sales.models import (
     OrderEvent,
     PaymentMethod,
 )
+from vehicles.demo import segment_of
 from vehicles.models import Energy, Parc, StandardStatus, Vehicle
 from vehicles.services import transfer_request
 
@@ -142,7 +143,8 @@ class _Story:
         self.used: set[int] = set()
 
     def vehicle(self, **wanted) -> Vehicle:
-        """The first unused demo vehicle with the wanted attributes (then any)."""
+        """The first unused demo vehicle with the wanted attributes (then any). ``segment``
+        ("citadine", "suv", "break" …) is the model's, as the opportunity's title says."""
         ranked = sorted(
             self.vehicles,
             key=lambda v: (
@@ -152,10 +154,16 @@ class _Story:
             ),
         )
         free = [v for v in ranked if v.pk not in self.used]
-        match = [v for v in free if all(getattr(v, k) == w for k, w in wanted.items())]
+        match = [v for v in free if all(_attribute(v, k) == w for k, w in wanted.items())]
         vehicle = (match or free or ranked)[0]
         self.used.add(vehicle.pk)
         return vehicle
+
+
+def _attribute(vehicle: Vehicle, name: str):
+    if name == "segment":
+        return segment_of(vehicle.brand, vehicle.model)
+    return getattr(vehicle, name)
 
 
 def seed(*, scale: int = 0, log=print) -> None:
@@ -371,11 +379,13 @@ def _opportunity(story, customer, salesperson, code, title=""):
     )
 
 
-def _offer(story, opportunity, by, *, advantage="", validate=False, **wanted) -> Offer:
+def _offer(
+    story, opportunity, by, *, advantage="", validate=False, vehicle=None, **wanted
+) -> Offer:
     # A vehicle of the opportunity's point of sale: another's would wait for a transfer.
     wanted.setdefault("point_of_sale", opportunity.point_of_sale)
     offer = sales_services.offer_create(
-        vehicle=story.vehicle(**wanted), by=by, opportunity=opportunity
+        vehicle=vehicle or story.vehicle(**wanted), by=by, opportunity=opportunity
     )
     if advantage:
         extra = [
@@ -427,29 +437,64 @@ def _seed_opportunities(story: _Story, c: dict[str, Customer]) -> int:
         return opp, offer
 
     # Gerland (61) and Villeurbanne (62): the salesperson and the sales manager.
-    opp, offer = sale(c["Bernard"], S, 61, "Citadine pour la rentrée", days=5)
+    # Each title says what the customer looks for; the vehicle offered fits it.
+    opp, offer = sale(
+        c["Bernard"], S, 61, "Citadine pour la rentrée", days=5, vehicle={"segment": "citadine"}
+    )
     _order(story, offer, S, pay=False)  # draft: the payment tab is still empty
 
-    opp, offer = sale(c["Petit"], S, 61, "SUV familial", days=8, advantage="Remise fidélité")
+    opp, offer = sale(
+        c["Petit"],
+        S,
+        61,
+        "SUV familial",
+        days=8,
+        advantage="Remise fidélité",
+        vehicle={"segment": "suv"},
+    )
     _order(story, offer, S, submit=True)  # waits for the manager's validation
 
-    opp, offer = sale(c["Robert"], S, 61, "Véhicule neuf", days=20, vehicle={"parc": Parc.VN})
+    opp, offer = sale(
+        c["Robert"], S, 61, "SUV neuf", days=20, vehicle={"parc": Parc.VN, "segment": "suv"}
+    )
     order = _order(story, offer, S, submit=True)
     sales_services.order_validate(order=order, by=M)  # commandée, to order from the factory
 
-    opp, offer = sale(c["Richard"], S, 61, "Reprise et achat", days=25)
+    opp, offer = sale(
+        c["Richard"],
+        S,
+        61,
+        "Compacte d'occasion avec reprise",
+        days=25,
+        vehicle={"parc": Parc.VO, "segment": "compacte"},
+    )
     order = _order(story, offer, S, submit=True)
     sales_services.order_validate(order=order, by=M)
     sales_services.order_prepare(order=order, by=story.secretary)  # à livrer
 
-    opp, offer = sale(c["Dubois"], S, 61, "Deuxième voiture", days=15)
+    opp, offer = sale(
+        c["Dubois"],
+        S,
+        61,
+        "Deuxième voiture : une citadine",
+        days=15,
+        vehicle={"segment": "citadine"},
+    )
     order = _order(story, offer, S, submit=True)
     sales_services.order_validate(order=order, by=M)
     sales_services.order_cancel(
         order=order, by=S, reason="Le client a obtenu un refus de financement."
     )  # without the right: a request the manager confirms or refuses
 
-    opp, offer = sale(c["Morel"], S, 61, "Remplacement de sa Clio", days=60, advantage="Geste")
+    opp, offer = sale(
+        c["Morel"],
+        S,
+        61,
+        "Remplacement de sa Clio par une citadine neuve",
+        days=60,
+        advantage="Geste commercial",
+        vehicle={"parc": Parc.VN, "segment": "citadine"},
+    )
     order = _order(story, offer, S, submit=True)
     sales_services.order_validate(order=order, by=M)
     sales_services.order_prepare(order=order, by=M)
@@ -458,15 +503,16 @@ def _seed_opportunities(story: _Story, c: dict[str, Customer]) -> int:
     )  # the offer stays "validée" (terminée: dry trade-ins)
 
     opp = _opportunity(story, c["Laurent"], S, 61, "Break hybride")
+    tried = story.vehicle(point_of_sale=opp.point_of_sale, segment="break", energy=Energy.HYBRID)
     sales_services.appointment_create(
         opportunity=opp,
         by=S,
         kind=Appointment.Kind.TEST_DRIVE,
         starts_at=now - timedelta(days=40, hours=3),
-        vehicle=story.vehicle(energy=Energy.HYBRID),
+        vehicle=tried,
         note="Essai sur route et autoroute",
     )
-    _offer(story, opp, S)
+    _offer(story, opp, S, vehicle=tried)  # the offer on the vehicle of the test drive (O-9)
     sales_services.opportunity_follow_up(
         opportunity=opp,
         by=S,
@@ -480,36 +526,52 @@ def _seed_opportunities(story: _Story, c: dict[str, Customer]) -> int:
         by=M,
         kind=Appointment.Kind.TEST_DRIVE,
         starts_at=(now + timedelta(days=2)).replace(hour=10, minute=30, second=0, microsecond=0),
-        vehicle=story.vehicle(),
+        vehicle=story.vehicle(point_of_sale=opp.point_of_sale, parc=Parc.VO, segment="citadine"),
     )
     sales_services.opportunity_salesperson_change(opportunity=opp, salesperson=S, by=M)
     made.append((opp, 3))
 
     opp, offer = sale(
-        c["Rhône Express"], M, 61, "Utilitaire de livraison", days=12, vehicle={"genre": "VU"}
+        c["Rhône Express"],
+        M,
+        61,
+        "Utilitaire de livraison",
+        days=12,
+        vehicle={"genre": "VU", "parc": Parc.VN},
     )
     _order(story, offer, M, submit=True)  # the manager's own order is validated at once
 
     opp = _opportunity(story, c["Michel"], S, 62, "Compacte essence")
-    first = _offer(story, opp, S, validate=True)
+    petrol_compact = {"segment": "compacte", "energy": Energy.PETROL}
+    first = _offer(story, opp, S, validate=True, **petrol_compact)
     sales_services.offer_modify(offer=first, by=S)  # cancelled, replaced by a new version
-    _offer(story, opp, S)
+    _offer(story, opp, S, **petrol_compact)
     made.append((opp, 10))
 
-    opp = _opportunity(story, c["Garcia"], S, 62, "Monospace")
-    _offer(story, opp, S)
+    opp = _opportunity(story, c["Garcia"], S, 62, "Monospace 7 places")
+    _offer(story, opp, S, segment="monospace")
     sales_services.opportunity_abandon(opportunity=opp, by=S, reason="A acheté chez un concurrent.")
     made.append((opp, 70))
 
-    opp, offer = sale(c["Dupuis"], S, 62, "Véhicule de société", days=6)
+    opp, offer = sale(
+        c["Dupuis"], S, 62, "Utilitaire pour les tournées", days=6, vehicle={"genre": "VU"}
+    )
     _order(story, offer, S)  # draft: the company has no legal representative yet
 
-    opp, offer = sale(c["Bertrand"], S, 62, "SUV", days=18, advantage="Remise exceptionnelle")
+    opp, offer = sale(
+        c["Bertrand"],
+        S,
+        62,
+        "SUV",
+        days=18,
+        advantage="Remise exceptionnelle",
+        vehicle={"segment": "suv"},
+    )
     order = _order(story, offer, S, submit=True)
     sales_services.order_refuse(
         order=order, by=M, reason="Remise trop importante pour ce véhicule."
     )
-    _offer(story, opp, S)
+    _offer(story, opp, S, segment="suv")
 
     opp = _opportunity(story, c["Fontaine"], S, 62, "Citadine électrique")
     sales_services.appointment_create(
@@ -533,27 +595,34 @@ def _seed_opportunities(story: _Story, c: dict[str, Customer]) -> int:
     )
     made.append((opp, 4))
 
-    opp, offer = sale(c["Rousseau"], D, 63, "Hybride rechargeable", days=50)
+    opp, offer = sale(
+        c["Rousseau"],
+        D,
+        63,
+        "SUV hybride rechargeable",
+        days=50,
+        vehicle={"energy": Energy.PLUGIN_HYBRID},
+    )
     order = _order(story, offer, D, submit=True)
     sales_services.order_prepare(order=order, by=D)
     sales_services.order_deliver(order=order, by=D)
 
-    opp = _opportunity(story, c["Blanc"], D, 63, "Essai VN")
+    opp = _opportunity(story, c["Blanc"], D, 63, "Essai d'un SUV neuf")
     sales_services.appointment_create(
         opportunity=opp,
         by=D,
         kind=Appointment.Kind.TEST_DRIVE,
         starts_at=(now + timedelta(days=5)).replace(hour=15, minute=0, second=0, microsecond=0),
-        vehicle=story.vehicle(parc=Parc.VN),
+        vehicle=story.vehicle(point_of_sale=opp.point_of_sale, parc=Parc.VN, segment="suv"),
     )
     made.append((opp, 2))
 
-    opp, offer = sale(c["Guérin"], D, 64, "Break", days=30)
+    opp, offer = sale(c["Guérin"], D, 64, "Break", days=30, vehicle={"segment": "break"})
     order = _order(story, offer, D, submit=True)
     sales_services.order_cancel(order=order, by=D, reason="Déménagement du client à l'étranger.")
 
     opp = _opportunity(story, c["Muller"], D, 64, "Utilitaire")
-    _offer(story, opp, D, advantage="Remise professionnelle")
+    _offer(story, opp, D, advantage="Remise professionnelle", genre="VU")
     made.append((opp, 9))
 
     opp = _opportunity(story, c["Faure"], D, 64, "Citadine")
@@ -668,6 +737,8 @@ def seed_bulk(*, scale: int, log=print) -> int:
         and o["status"] not in (Order.Status.CANCELLED, Order.Status.REFUSED)
     }
 
+    # The title of an opportunity with an offer names what its vehicle is (issue 13).
+    wanted = {o["index"]: o["vehicle"] for o in offers}
     opportunities = []
     for i, customer in enumerate(customers):
         created = customer.created_at
@@ -684,7 +755,9 @@ def seed_bulk(*, scale: int, log=print) -> int:
                 customer=customer,
                 point_of_sale_id=customer.point_of_sale_id,
                 salesperson_id=rng.choice(sellers_by_pos[customer.point_of_sale_id]),
-                title=rng.choice(["", "", "Projet VO", "Projet VN", "Reprise", "Utilitaire"]),
+                title=_bulk_title(wanted[i])
+                if i in wanted
+                else rng.choice(["", "", "Projet VO", "Projet VN", "Reprise"]),
                 status=status,
                 created_at=created,
                 last_activity_at=activity,
@@ -766,6 +839,22 @@ def seed_bulk(*, scale: int, log=print) -> int:
     return count
 
 
+SEGMENT_TITLES = {
+    "citadine": "citadine",
+    "compacte": "compacte",
+    "break": "break",
+    "suv": "SUV",
+    "monospace": "monospace",
+    "utilitaire": "utilitaire",
+}
+
+
+def _bulk_title(vehicle: tuple) -> str:
+    """ "Projet VO — SUV (Peugeot 3008)": the parc, the segment and the model offered."""
+    segment = SEGMENT_TITLES.get(segment_of(vehicle[4], vehicle[5]), "véhicule")
+    return f"Projet {vehicle[3]} — {segment} ({vehicle[4]} {vehicle[5]})"
+
+
 def _bulk_customer(rng: random.Random, n: int, pos_id: int, code: int, now) -> Customer:
     city, postcode = rng.choice(CITIES[code])
     digits = f"{rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)} {n % 100:02d}"
@@ -804,7 +893,7 @@ def _vehicle_pools() -> dict[str, list[tuple]]:
         .filter(selling_price__gt=0)
         .values_list(
             "pk", "status", "selling_price", "parc", "brand", "model", "version", "vin",
-            "registration",
+            "registration", "vat_regime",
         )
         .order_by("pk")
     )  # fmt: skip
@@ -869,7 +958,9 @@ def _bulk_sales(rng, now, customers, offer_count, order_count, validator_of):
 def _bulk_order(plan: dict, offer: Offer, opp: Opportunity, validator_of) -> Order:
     S = Order.Status
     status, vehicle, customer = plan["status"], plan["vehicle"], opp.customer
-    totals = pricing.compute(vehicle_price=vehicle[2], lines=[], deposit=Decimal("1000.00"))
+    totals = pricing.compute(
+        vehicle_price=vehicle[2], lines=[], deposit=Decimal("1000.00"), vat_regime=vehicle[9]
+    )
     validated = plan["validated_at"]
     return Order(
         opportunity=opp,
@@ -896,6 +987,7 @@ def _bulk_order(plan: dict, offer: Offer, opp: Opportunity, validator_of) -> Ord
                 "version": vehicle[6],
                 "vin": vehicle[7],
                 "registration": vehicle[8],
+                "vat_regime": vehicle[9],
             },
             "lines": [],
             "pack": None,

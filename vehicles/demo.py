@@ -20,75 +20,131 @@ from .models import (
     PriceOrigin,
     StandardStatus,
     StatusMaxStay,
+    VatRegime,
     Vehicle,
     VehicleEvent,
 )
 
+E, D, H, P, EV, LPG = (
+    Energy.PETROL,
+    Energy.DIESEL,
+    Energy.HYBRID,
+    Energy.PLUGIN_HYBRID,
+    Energy.ELECTRIC,
+    Energy.LPG,
+)
 CATALOG = [
-    # brand, WMI, [(model, versions, genre)]
+    # brand, WMI, [(model, segment, genre, [(version, energy, power in hp, new price TTC)])]
+    # New prices are the French list prices of 2024, rounded (issue 13: believable data).
     (
         "Renault",
         "VF1",
         [
-            ("Clio", ["TCe 90 Evolution", "E-Tech 145 Techno"], "VP"),
-            ("Captur", ["TCe 140 Techno", "E-Tech 145 Iconic"], "VP"),
-            ("Mégane", ["E-Tech 220 Iconic"], "VP"),
-            ("Kangoo", ["Blue dCi 95 Confort"], "VU"),
-            ("Trafic", ["Blue dCi 150 Grand Confort"], "VU"),
+            ("Clio", "citadine", "VP", [("TCe 90 Evolution", E, 90, 20900),
+                                        ("E-Tech full hybrid 145 Techno", H, 145, 25900)]),
+            ("Captur", "suv", "VP", [("TCe 140 mild hybrid Techno", E, 140, 29900),
+                                     ("E-Tech full hybrid 145 Iconic", H, 145, 33700)]),
+            ("Mégane E-Tech", "compacte", "VP", [("EV60 220 ch Iconic", EV, 220, 44000)]),
+            ("Austral", "suv", "VP", [("E-Tech full hybrid 200 Techno", H, 200, 42900)]),
+            ("Kangoo", "utilitaire", "VU", [("Blue dCi 95 Confort", D, 95, 27600)]),
+            ("Trafic", "utilitaire", "VU", [("Blue dCi 150 Grand Confort", D, 150, 45600)]),
         ],
     ),
     (
         "Peugeot",
         "VF3",
         [
-            ("208", ["PureTech 100 Allure", "e-208 GT"], "VP"),
-            ("2008", ["PureTech 130 GT", "BlueHDi 130 Allure"], "VP"),
-            ("3008", ["Hybrid 136 Allure", "Plug-in Hybrid 225 GT"], "VP"),
-            ("Partner", ["BlueHDi 100 Premium"], "VU"),
+            ("208", "citadine", "VP", [("PureTech 100 Allure", E, 100, 22900),
+                                       ("e-208 156 ch GT", EV, 156, 37500)]),
+            ("2008", "suv", "VP", [("PureTech 130 GT", E, 130, 32800),
+                                   ("BlueHDi 130 Allure", D, 130, 31900)]),
+            ("308 SW", "break", "VP", [("Hybrid 136 e-DCS6 Allure", H, 136, 36500),
+                                       ("BlueHDi 130 Allure", D, 130, 35300)]),
+            ("3008", "suv", "VP", [("Hybrid 136 Allure", H, 136, 40900),
+                                   ("Plug-in Hybrid 195 GT", P, 195, 48900)]),
+            ("Partner", "utilitaire", "VU", [("BlueHDi 100 Premium", D, 100, 28300)]),
         ],
     ),
     (
         "Citroën",
         "VF7",
         [
-            ("C3", ["PureTech 83 Plus", "e-C3 Max"], "VP"),
-            ("C5 Aircross", ["Hybrid 136 Max"], "VP"),
-            ("Berlingo", ["BlueHDi 130 Driver"], "VU"),
+            ("C3", "citadine", "VP", [("PureTech 100 Plus", E, 100, 18990),
+                                      ("ë-C3 113 ch Max", EV, 113, 27490)]),
+            ("C5 Aircross", "suv", "VP", [("Hybrid 136 Max", H, 136, 37900)]),
+            ("Berlingo", "utilitaire", "VU", [("BlueHDi 100 Driver", D, 100, 27900)]),
         ],
     ),
     (
         "Volkswagen",
         "WVW",
         [
-            ("Polo", ["1.0 TSI 95 Life"], "VP"),
-            ("Golf", ["1.5 eTSI 150 Style", "2.0 TDI 150 R-Line"], "VP"),
-            ("ID.3", ["Pro 204 ch"], "VP"),
+            ("Polo", "citadine", "VP", [("1.0 TSI 95 Life", E, 95, 22600)]),
+            ("Golf", "compacte", "VP", [("1.5 eTSI 150 Style", E, 150, 38500),
+                                        ("2.0 TDI 150 R-Line", D, 150, 42300)]),
+            ("ID.3", "compacte", "VP", [("Pro 204 ch", EV, 204, 40900)]),
+            ("Touran", "monospace", "VP", [("2.0 TDI 150 Carat 7 places", D, 150, 43900)]),
         ],
     ),
     (
         "Toyota",
         "JTD",
-        [("Yaris", ["Hybride 116h Design"], "VP"), ("C-HR", ["Hybride 140 Dynamic"], "VP")],
+        [
+            ("Yaris", "citadine", "VP", [("Hybride 116h Design", H, 116, 25400)]),
+            ("Corolla Touring Sports", "break", "VP", [("Hybride 140 Design", H, 140, 34400)]),
+            ("C-HR", "suv", "VP", [("Hybride 140 Dynamic", H, 140, 35900),
+                                   ("Hybride rechargeable 223 GR Sport", P, 223, 47900)]),
+        ],
     ),
     (
         "Dacia",
         "UU1",
         [
-            ("Sandero", ["TCe 90 Expression"], "VP"),
-            ("Duster", ["TCe 130 Journey", "Blue dCi 115 Extreme"], "VP"),
+            ("Sandero", "citadine", "VP", [("TCe 90 Expression", E, 90, 16490),
+                                           ("ECO-G 100 Journey", LPG, 100, 17990)]),
+            ("Spring", "citadine", "VP", [("Electric 65 Extreme", EV, 65, 18900)]),
+            ("Jogger", "monospace", "VP", [("TCe 110 Extreme 7 places", E, 110, 22990)]),
+            ("Duster", "suv", "VP", [("TCe 130 Journey", E, 130, 24400),
+                                     ("Hybrid 140 Extreme", H, 140, 27900)]),
         ],
     ),
-]
-ENERGY_BY_WORD = [
-    ("e-", Energy.ELECTRIC),
-    ("ID.", Energy.ELECTRIC),
-    ("Plug-in", Energy.PLUGIN_HYBRID),
-    ("E-Tech", Energy.HYBRID),
-    ("Hybri", Energy.HYBRID),
-    ("dCi", Energy.DIESEL),
-    ("HDi", Energy.DIESEL),
-    ("TDI", Energy.DIESEL),
-]
+    (
+        "BMW",
+        "WBA",
+        [
+            ("Série 1", "compacte", "VP", [("118i 136 ch M Sport", E, 136, 41500)]),
+            ("Série 3 Touring", "break", "VP", [("320e 204 ch M Sport", P, 204, 58900)]),
+            ("X1", "suv", "VP", [("sDrive18d 150 ch xLine", D, 150, 49900)]),
+        ],
+    ),
+    (
+        "Audi",
+        "WAU",
+        [
+            ("A3 Sportback", "compacte", "VP", [("35 TFSI 150 S line", E, 150, 42900)]),
+            ("Q5", "suv", "VP", [("40 TDI 204 quattro S line", D, 204, 69900),
+                                 ("55 TFSI e 367 quattro S line", P, 367, 78900)]),
+        ],
+    ),
+    (
+        "Mercedes-Benz",
+        "W1K",
+        [
+            ("Classe A", "compacte", "VP", [("A 180 136 ch Progressive Line", E, 136, 39900)]),
+            ("GLC", "suv", "VP", [("300 de 4MATIC AMG Line", P, 335, 79900)]),
+        ],
+    ),
+]  # fmt: skip
+# (brand, model) → segment: what the demo opportunities' titles speak of.
+SEGMENTS = {(brand, m[0]): m[1] for brand, _wmi, models in CATALOG for m in models}
+EMPTY_WEIGHTS = {  # kg, with driver
+    "citadine": (1080, 1280),
+    "compacte": (1320, 1520),
+    "break": (1420, 1620),
+    "suv": (1380, 1800),
+    "monospace": (1480, 1720),
+    "utilitaire": (1450, 2050),
+}
 COLOURS = [
     "Blanc glacier",
     "Gris platine",
@@ -113,13 +169,28 @@ DEFAULT_MAX_STAYS = {
     StandardStatus.SALES_STOCK: 90,
 }
 DEMO_COUNT = 60
+# Every point of sale of the showcase has these in its sales stock, so that each demo
+# opportunity finds a vehicle that fits its title (parc, segment, energy or None).
+SHOWCASE_STAPLES = [
+    (Parc.VO, "citadine", None),
+    (Parc.VO, "citadine", None),
+    (Parc.VO, "citadine", None),
+    (Parc.VN, "citadine", None),
+    (Parc.VO, "suv", None),
+    (Parc.VN, "suv", None),
+    (Parc.VO, "compacte", Energy.PETROL),
+    (Parc.VO, "compacte", Energy.PETROL),
+    (Parc.VO, "break", Energy.HYBRID),
+    (Parc.VO, "monospace", None),
+    (Parc.VD, "suv", Energy.PLUGIN_HYBRID),
+    (Parc.VO, "utilitaire", None),
+    (Parc.VN, "utilitaire", None),
+]
+HUNDRED = Decimal(100)
 
 
-def _energy(version: str) -> str:
-    for word, energy in ENERGY_BY_WORD:
-        if word in version:
-            return energy
-    return Energy.PETROL
+def segment_of(brand: str, model: str) -> str:
+    return SEGMENTS.get((brand, model), "")
 
 
 def _vin(rng: random.Random, wmi: str) -> str:
@@ -131,19 +202,89 @@ def _plate(rng: random.Random) -> str:
     return f"{letters()}-{rng.randint(100, 999)}-{letters()}"
 
 
-def build_vehicle(rng: random.Random, sites: list[PhysicalSite], now, n: int) -> Vehicle:
-    brand, wmi, models = rng.choice(CATALOG)
-    model, versions, genre = rng.choice(models)
-    version = rng.choice(versions)
-    parc = rng.choices([Parc.VO, Parc.VN, Parc.VD], weights=[60, 30, 10])[0]
-    status = rng.choices([s for s, _ in STATUS_WEIGHTS], weights=[w for _, w in STATUS_WEIGHTS])[0]
+def _shop_price(amount) -> Decimal:
+    """A price as a dealer shows it: to the hundred, minus ten (14 490 €)."""
+    return max((Decimal(amount) / HUNDRED).quantize(Decimal(1)) * HUNDRED - 10, Decimal(990))
+
+
+def used_price(new_price, *, age_days: int, mileage: int) -> Decimal:
+    """A used vehicle's selling price from its new price, age and mileage: about −20 % the
+    first year, −13 % a year after, ± 4 % per 10 000 km from 15 000 km a year."""
+    years = age_days / 365
+    value = Decimal(new_price) * Decimal("0.80") * Decimal("0.87") ** max(0, int(years - 1))
+    if years < 1:
+        value = Decimal(new_price) * (1 - Decimal("0.20") * Decimal(years))
+    extra_km = mileage - 15000 * max(years, 0.5)
+    factor = min(Decimal("1.10"), max(Decimal("0.70"), 1 - Decimal(extra_km / 10000) * 4 / 100))
+    return max(_shop_price(value * factor), Decimal("2990"))
+
+
+def _pick_model(rng, segment=None, energy=None):
+    """(brand, WMI, model, segment, genre, version, energy, hp, new price) at random,
+    among those that fit."""
+    options = [
+        (brand, wmi, model, seg, genre, version, en, hp, price)
+        for brand, wmi, models in CATALOG
+        for model, seg, genre, versions in models
+        for version, en, hp, price in versions
+        if (segment is None or seg == segment) and (energy is None or en == energy)
+    ]
+    return rng.choice(options)
+
+
+def build_vehicle(
+    rng: random.Random,
+    sites: list[PhysicalSite],
+    now,
+    n: int,
+    *,
+    parc: str | None = None,
+    segment: str | None = None,
+    energy: str | None = None,
+    status: str | None = None,
+) -> Vehicle:
+    """A believable vehicle (issue 13): the price fits the model, the type, the age and
+    the mileage; a VO carries the VAT regime that its origin gives it."""
+    brand, wmi, model, seg, genre, version, energy, hp, new_price = _pick_model(
+        rng, segment=segment, energy=energy
+    )
+    parc = parc or rng.choices([Parc.VO, Parc.VN, Parc.VD], weights=[60, 30, 10])[0]
+    status = (
+        status
+        or rng.choices([s for s, _ in STATUS_WEIGHTS], weights=[w for _, w in STATUS_WEIGHTS])[0]
+    )
     site = rng.choice(sites)
     status_since = now - timedelta(days=rng.randint(0, 120), hours=rng.randint(0, 23))
-    used = parc != Parc.VN
-    base = Decimal(rng.randrange(14000, 62000, 100))
-    selling = (base * Decimal("0.7")).quantize(Decimal("1")) if parc == Parc.VO else base
     has_price = status != StandardStatus.PRE_ENTRY or rng.random() < 0.3
-    mec = (now - timedelta(days=rng.randint(200, 3000))).date() if used else None
+    # The list price with the options of this vehicle.
+    catalogue = Decimal(new_price + rng.choice([0, 0, 450, 900, 1400, 2300]))
+    catalogue_price = discount = mec = purchase = None
+    regime = VatRegime.NORMAL
+    mileage = 0
+    if parc == Parc.VN:
+        discount = min(Decimal(rng.choice([0, 0, 500, 1000, 1500, 2000])), catalogue * 8 / 100)
+        discount = discount.quantize(Decimal(1))
+        catalogue_price, selling = catalogue, catalogue - discount
+    elif parc == Parc.VD:
+        age = rng.randint(60, 330)
+        mec = (now - timedelta(days=age)).date()
+        mileage = rng.randrange(1500, 9000, 100)
+        selling = _shop_price(catalogue * Decimal(rng.randint(82, 90)) / 100)
+        catalogue_price, discount = catalogue, catalogue - selling
+    else:
+        age = rng.randint(300, 3650)
+        mec = (now - timedelta(days=age)).date()
+        mileage = int(age / 365 * rng.randint(8000, 21000)) // 100 * 100 + rng.randint(0, 99)
+        selling = used_price(new_price, age_days=age, mileage=mileage)
+        # What the dealer paid: a trade-in or a purchase, 14 to 22 % under the price.
+        purchase = _shop_price(selling * Decimal(rng.randint(78, 86)) / 100) + 10
+        # Bought from a private person (margin scheme), or with VAT from a company: a
+        # young ex-rental or fleet car, and most vans.
+        company = rng.random() < (0.7 if genre == Genre.VU else 0.3 if age < 4 * 365 else 0.05)
+        regime = VatRegime.NORMAL if company else VatRegime.MARGIN
+    low, high = EMPTY_WEIGHTS[seg]
+    weight = rng.randint(low, high) + (250 if energy == Energy.ELECTRIC else 0)
+    weight += 180 if energy == Energy.PLUGIN_HYBRID else 0
     vehicle = Vehicle(
         parc=parc,
         genre=genre,
@@ -151,30 +292,26 @@ def build_vehicle(rng: random.Random, sites: list[PhysicalSite], now, n: int) ->
         model=model,
         version=version,
         destination=rng.choices([Destination.PRIVATE, Destination.PROFESSIONAL], [80, 20])[0],
-        energy=_energy(version),
+        energy=energy,
         colour=rng.choice(COLOURS),
         doors=5 if genre == Genre.VP else 4,
-        fiscal_power=rng.randint(4, 11),
-        power_hp=rng.choice([90, 100, 130, 145, 150, 204, 225]),
-        registration=_plate(rng) if used else "",
+        fiscal_power=max(3, min(20, round(hp / 19))),
+        power_hp=hp,
+        registration=_plate(rng) if parc != Parc.VN else "",
         vin=_vin(rng, wmi),
         internal_number=f"{site.point_of_sale.code}-{n:06d}",
         first_registration=mec,
-        mileage=rng.randint(3000, 160000)
-        if parc == Parc.VO
-        else rng.randint(0, 9000)
-        if used
-        else 0,
-        empty_weight=rng.randint(1050, 1900),
+        mileage=mileage,
+        empty_weight=weight,
         from_configurator=parc == Parc.VN and rng.random() < 0.6,
         point_of_sale_id=site.point_of_sale_id,
         physical_site=site,
         status_changed_at=status_since,
         selling_price=selling if has_price else None,
-        catalogue_price=(base * Decimal("1.08")).quantize(Decimal("1"))
-        if parc != Parc.VO
-        else None,
-        discount=Decimal(rng.choice([0, 500, 1000, 1500])) if parc != Parc.VO else None,
+        catalogue_price=catalogue_price,
+        discount=discount,
+        vat_regime=regime,
+        purchase_price=purchase,
         price_reset_at=now - timedelta(days=rng.randint(0, 90), hours=rng.randint(0, 23)),
         publication_requested=rng.random() < 0.9,
         created_at=status_since
@@ -213,9 +350,24 @@ def _seed_showcase(sites, now, log) -> None:
     rng = random.Random(2024)  # noqa: S311 — demo data
     manager = User.objects.filter(email__startswith="gestionnaire-parc@").first()
     salesperson = User.objects.filter(email__startswith="vendeur@").first()
+    by_pos: dict[int, list[PhysicalSite]] = {}
+    for site in sites:
+        by_pos.setdefault(site.point_of_sale_id, []).append(site)
+    # First the staples of each point of sale, in sales stock; then the rest at random.
+    wanted = [
+        ({"parc": parc, "segment": segment, "energy": energy}, pos_sites)
+        for pos_sites in by_pos.values()
+        for parc, segment, energy in SHOWCASE_STAPLES
+    ][:DEMO_COUNT]
     vehicles = []
     for n in range(DEMO_COUNT):
-        vehicle = build_vehicle(rng, sites, now, n)
+        if n < len(wanted):
+            attrs, pos_sites = wanted[n]
+            vehicle = build_vehicle(
+                rng, pos_sites, now, n, status=StandardStatus.SALES_STOCK, **attrs
+            )
+        else:
+            vehicle = build_vehicle(rng, sites, now, n)
         vehicle.internal_number = f"DEMO-{n + 1:04d}"
         vehicle.search_text = Vehicle.build_search_text(
             vehicle.brand, vehicle.model, vehicle.registration, vehicle.internal_number, vehicle.vin

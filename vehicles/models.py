@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F
@@ -10,6 +11,8 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, FSMField, FSMModelMixin, transition
+
+from openflex.core import money
 
 ZERO = Decimal("0")
 money_validators = [MinValueValidator(ZERO, message=_("Le prix ne peut pas être négatif."))]
@@ -46,6 +49,18 @@ class Energy(models.TextChoices):
     LPG = "gpl", _("GPL")
     E85 = "e85", _("Superéthanol E85")
     HYDROGEN = "hydrogene", _("Hydrogène")
+
+
+class VatRegime(models.TextChoices):
+    """How the sale of a vehicle bears VAT (issue 13; values of ``openflex.core.money``).
+
+    Set at stock entry: VN and VD are normal; a VO bought with VAT from a VAT-registered
+    company is normal; a VO bought from a private person (a trade-in, most of the used
+    stock) is sold under the margin scheme: no VAT on the order form, a legal mention
+    instead, and VAT on the margin in the dealer's books only."""
+
+    NORMAL = "normal", _("TVA sur le prix total")
+    MARGIN = "margin", _("TVA sur la marge (art. 297 A du CGI)")
 
 
 class ReservationKind(models.TextChoices):
@@ -205,6 +220,23 @@ class Vehicle(FSMModelMixin, models.Model):
         validators=money_validators,
     )
     price_reset_at = models.DateTimeField(_("dernière MAJ des prix"), default=timezone.now)
+    # VAT (issue 13): the regime of its sale, and what the dealer paid for it (the margin
+    # of a margin-scheme sale, for the dealer's books; never printed for customers).
+    vat_regime = models.CharField(
+        _("régime de TVA"), max_length=6, choices=VatRegime.choices, default=VatRegime.NORMAL
+    )
+    purchase_price = models.DecimalField(
+        _("prix d'achat"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=money_validators,
+        help_text=_(
+            "Ce que le véhicule a coûté (reprise : valeur de reprise). "
+            "Sert au calcul de la TVA sur la marge ; jamais imprimé."
+        ),
+    )
     # The monthly payment of the default (or cheapest automatic) financing simulation,
     # kept here by the financing module for the stock list's column (V-13).
     monthly_payment = models.DecimalField(
@@ -304,6 +336,29 @@ class Vehicle(FSMModelMixin, models.Model):
             vin,
         ]
         return " ".join(p for p in parts if p).lower()
+
+    def clean(self):
+        super().clean()
+        if self.vat_regime == VatRegime.MARGIN and self.parc != Parc.VO:
+            raise ValidationError(
+                {
+                    "vat_regime": _(
+                        "Seul un véhicule d'occasion (VO) se vend sous le régime de la marge ; "
+                        "un VN ou un VD porte la TVA sur le prix total."
+                    )
+                }
+            )
+
+    @property
+    def is_margin_scheme(self) -> bool:
+        return self.vat_regime == VatRegime.MARGIN
+
+    @property
+    def margin_vat(self) -> Decimal | None:
+        """The VAT owed on the margin of a sale at the selling price (dealer's books)."""
+        if not self.is_margin_scheme:
+            return None
+        return money.margin_vat(self.selling_price, self.purchase_price)
 
     @property
     def has_catalogue(self) -> bool:

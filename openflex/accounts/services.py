@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from openflex.core.throttle import throttle_hit
 from openflex.notifications.services import email_send
@@ -341,7 +342,14 @@ def email_change_confirm(*, user: User, code: str) -> User:
             {"code": _("Code incorrect. Trop de tentatives : demandez un nouveau code.")}
         )
     raise ValidationError(
-        {"code": _("Code incorrect. Il vous reste %(left)s tentative(s).") % {"left": left}}
+        {
+            "code": ngettext(
+                "Code incorrect. Il vous reste %(left)s tentative.",
+                "Code incorrect. Il vous reste %(left)s tentatives.",
+                left,
+            )
+            % {"left": left}
+        }
     )
 
 

@@ -4,12 +4,82 @@ from django.forms.renderers import TemplatesSetting
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
+
+from openflex.core.money import format_money, parse_money
+
+# Django's empty choice, as model fields and ModelChoiceField write it.
+DJANGO_EMPTY_LABEL = "---------"
+CHOOSE = _("Choisir…")
+
+
+def french_empty_choice(widget: dict) -> None:
+    """Django's "---------" never reaches the page (#13): a radio button for "nothing" is
+    dropped (a group of radio buttons starts with none checked), a select says "Choisir…"."""
+    groups = []
+    for name, options, index in widget["optgroups"]:
+        kept = []
+        for option in options:
+            if option["value"] in ("", None) and str(option["label"]) == DJANGO_EMPTY_LABEL:
+                if option.get("type") == "radio":
+                    continue
+                option = {**option, "label": CHOOSE}
+            kept.append(option)
+        if kept:
+            groups.append((name, kept, index))
+    widget["optgroups"] = groups
 
 
 class FormRenderer(TemplatesSetting):
-    """Field groups render label, input, then the error next to it (templates/core/field.html)."""
+    """Field groups render label, input, then the error next to it (templates/core/field.html).
+
+    Every widget of every form renders through here: choice widgets lose Django's
+    "---------" empty choice (``french_empty_choice``), one rule for all forms."""
 
     field_template_name = "core/field.html"
+
+    def render(self, template_name, context, request=None):
+        widget = context.get("widget") if isinstance(context, dict) else None
+        if isinstance(widget, dict) and "optgroups" in widget:
+            french_empty_choice(widget)
+        return super().render(template_name, context, request)
+
+
+class MoneyInput(forms.TextInput):
+    """An amount as the totals show it: ``17 150,00`` with the € sign beside the field
+    (templates/core/money_input.html). What was typed and refused is shown as typed."""
+
+    template_name = "core/money_input.html"
+
+    def __init__(self, attrs=None):
+        super().__init__(
+            {"inputmode": "decimal", "class": "amount", "autocomplete": "off", **(attrs or {})}
+        )
+
+    def format_value(self, value):
+        if value is None or value == "":
+            return None
+        if isinstance(value, str):  # typed (a bound form): shown back as typed
+            return value
+        try:
+            return format_money(parse_money(value), currency="")
+        except ValueError:
+            return str(value)
+
+
+class MoneyField(forms.DecimalField):
+    """A Decimal typed the French way (``17 150,00``, any space) or the English way
+    (``17150.00``), shown the French way (``MoneyInput``)."""
+
+    widget = MoneyInput
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return parse_money(value)
+        except ValueError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
 class PlainModelChoiceIterator(ModelChoiceIterator):
@@ -79,7 +149,11 @@ def _widget_html(bound: forms.BoundField) -> SafeString:
             "",
             '<option value="{}"{}>{}</option>',
             (
-                (str(v), SELECTED if str(v) in chosen else EMPTY, label)
+                (
+                    str(v),
+                    SELECTED if str(v) in chosen else EMPTY,
+                    CHOOSE if v == "" and str(label) == DJANGO_EMPTY_LABEL else label,
+                )
                 for v, label in bound.field.choices
             ),
         )

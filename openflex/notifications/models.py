@@ -34,6 +34,25 @@ class Notification(models.Model):
         return self.title
 
 
+# What each kind of email is, as Paramètres › Emails envoyés names it (#13): one mapping
+# for every app that sends (``email_send(kind=…)``); an unknown kind shows as stored.
+EMAIL_KINDS = {
+    "account_invitation": _("Invitation à OpenFlex"),
+    "profile_changed": _("Profil modifié"),
+    "email_change_code": _("Code de changement d'email"),
+    "email_change_warning": _("Alerte de changement d'email"),
+    "password_changed": _("Mot de passe modifié"),
+    "password_reset": _("Réinitialisation du mot de passe"),
+    "late_vehicles_digest": _("Récapitulatif des véhicules en retard"),
+    "late_vehicles_list": _("Liste des véhicules en retard"),
+    "order_decided": _("Décision sur une commande"),
+    "opportunity_follow_up": _("Relance d'un client"),
+    "reservation_48h": _("Véhicule réservé arrivé"),
+    "tradein_request": _("Demande d'estimation de reprise"),
+    "tradein_decision": _("Décision sur une reprise"),
+}
+
+
 class OutboundEmail(FSMModelMixin, models.Model):
     """One email the product sent or will send: rendered once, delivered by a task."""
 
@@ -84,6 +103,10 @@ class OutboundEmail(FSMModelMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.to}"
+
+    @property
+    def kind_label(self) -> str:
+        return str(EMAIL_KINDS.get(self.kind, self.kind))
 
     # "sending" again: the previous exchange crashed or failed; the record says so.
     @transition(field=status, source=[Status.QUEUED, Status.SENDING], target=Status.SENDING)

@@ -114,6 +114,8 @@ TEMPLATES = [
 ]
 
 FORM_RENDERER = "openflex.core.forms.FormRenderer"
+# django-filter's empty choice of a list filter: "Tous", never Django's "---------" (#13).
+FILTERS_EMPTY_CHOICE_LABEL = _("Tous")
 
 # --- Database -----------------------------------------------------------------
 DATABASE_URL = env("DATABASE_URL", "")
@@ -256,7 +258,9 @@ if REDIS_URL:
 else:
     _broker_dir = VAR_DIR / "celery" / "broker"
     _broker_dir.mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_URL = "filesystem://"
+    # The host part means nothing to the filesystem transport, but without one kombu
+    # warns "No hostname was supplied" at every connection it makes (kombu.connection).
+    CELERY_BROKER_URL = "filesystem://localhost//"
     (VAR_DIR / "celery" / "control").mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir),
@@ -374,10 +378,19 @@ PERMISSIONS_POLICY = {
     "usb": [],
 }
 
+# One line format for every process: Django here, gunicorn (openflex/gunicorn.conf.py
+# builds its logconfig_dict from this formatter) and Celery's worker and beat
+# (openflex/celery.py configures their logging from this dict). Times are local to
+# TIME_ZONE (Django sets the process's TZ from it) and carry their UTC offset.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {
+        "plain": {
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "datefmt": "%Y-%m-%d %H:%M:%S%z",
+        }
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     # A refused access (403) is logged as one warning line, without a traceback.
     "filters": {"no_403_traceback": {"()": "openflex.core.errors.NoTracebackForbidden"}},

@@ -31,6 +31,16 @@ LINE_SECTIONS = [
 ]
 
 
+# The legal mentions of a used vehicle sold under the margin scheme (issue 13): printed
+# instead of a VAT amount on the vehicle (article 297 A of the CGI; the wording of
+# article 242 nonies A of its annex II).
+MARGIN_SCHEME_MENTION = gettext_lazy("Régime particulier – biens d'occasion (article 297 A du CGI)")
+MARGIN_SCHEME_NOTE = gettext_lazy(
+    "TVA sur la marge, non récupérable : le prix du véhicule ne fait apparaître aucune "
+    "TVA. Les accessoires, prestations et packs portent la TVA à 20 %."
+)
+
+
 class DocumentRefused(Exception):
     """This document cannot be printed for this object now (the message says why)."""
 
@@ -42,6 +52,7 @@ class Row:
     ht: Decimal
     deducted: bool = False  # an advantage or the trade-in: printed with a minus sign
     section: str = ""
+    margin: bool = False  # sold under the margin scheme: no VAT, HT = TTC, a mention
 
 
 def _pdf(template: str, context: dict) -> bytes:
@@ -92,17 +103,40 @@ def _vehicle_from_snapshot(order: Order) -> dict:
     return vehicle
 
 
+def order_vat_regime(order: Order) -> str:
+    """The VAT regime the order was sold under (its snapshot; none: normal, as printed)."""
+    regime = (order.snapshot.get("vehicle") or {}).get("vat_regime")
+    return pricing.VAT_MARGIN if regime == pricing.VAT_MARGIN else pricing.VAT_NORMAL
+
+
+def order_is_margin_scheme(order: Order) -> bool:
+    return order_vat_regime(order) == pricing.VAT_MARGIN
+
+
 def order_rows(order: Order) -> tuple[list[Row], dict]:
-    """The priced rows of the order form (TTC and HT) and its totals, from the snapshot."""
+    """The priced rows of the order form (TTC and HT) and its totals, from the snapshot.
+
+    Under the margin scheme the vehicle and the advantages deducted from it show no VAT:
+    their HT amount is their amount (``pricing``); the other lines keep their VAT."""
     snapshot = order.snapshot
     totals = {name: _decimal(value) for name, value in (snapshot.get("totals") or {}).items()}
     lines = snapshot.get("lines") or []
     vehicle = snapshot.get("vehicle") or {}
+    regime = order_vat_regime(order)
+    margin = regime == pricing.VAT_MARGIN
     vehicle_label = " ".join(
         str(vehicle.get(k) or "") for k in ("brand", "model", "version") if vehicle.get(k)
     )
     price = totals.get("vehicle_price", ZERO)
-    rows = [Row(_("Véhicule %s") % vehicle_label, price, pricing.to_ht(price), section="")]
+    rows = [
+        Row(
+            _("Véhicule %s") % vehicle_label,
+            price,
+            pricing.to_ht(price, regime),
+            section="",
+            margin=margin,
+        )
+    ]
     pack_name = snapshot.get("pack")
     for kind, title in LINE_SECTIONS:
         title = str(title)
@@ -113,13 +147,16 @@ def order_rows(order: Order) -> tuple[list[Row], dict]:
                 continue
             amount = _decimal(line.get("amount"))
             ht = line.get("amount_ht")
+            advantage = kind == OfferLine.Kind.ADVANTAGE
+            line_regime = regime if advantage else pricing.VAT_NORMAL
             rows.append(
                 Row(
                     line.get("label") or "",
                     amount,
-                    _decimal(ht) if ht not in (None, "") else pricing.to_ht(amount),
-                    deducted=kind == OfferLine.Kind.ADVANTAGE,
+                    _decimal(ht) if ht not in (None, "") else pricing.to_ht(amount, line_regime),
+                    deducted=advantage,
                     section=title,
+                    margin=margin and advantage,
                 )
             )
     fees = totals.get("administrative_fees", ZERO)
@@ -206,6 +243,9 @@ def order_form_pdf(order: Order) -> bytes:
             "watermark": order_form_watermark(order),
             "sections": _sections(rows),
             "totals": totals,
+            "margin_scheme": order_is_margin_scheme(order),
+            "margin_mention": MARGIN_SCHEME_MENTION,
+            "margin_note": MARGIN_SCHEME_NOTE,
             "balance_method": order.get_balance_method_display(),
             "deposit_amount": order.deposit_amount,
             "deposit_method": order.get_deposit_method_display(),

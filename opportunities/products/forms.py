@@ -7,6 +7,7 @@ as errors keyed by field (X-4: the message next to the field, typed values kept)
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from openflex.core.forms import MoneyField
 from opportunities.fields import MAX_AMOUNT
 from opportunities.products.models import Product
 from opportunities.products.services import MAX_ELEMENTS, NAME_MAX
@@ -25,13 +26,12 @@ LIST_MAX = 2000  # characters of a comma-separated list
 
 
 def price_field(**kwargs) -> forms.DecimalField:
-    return forms.DecimalField(
+    return MoneyField(
         max_digits=12,
         decimal_places=2,
         min_value=0,
         max_value=MAX_AMOUNT,
         error_messages=PRICE_ERRORS,
-        widget=forms.NumberInput(attrs={"step": "0.01", "min": "0"}),
         **kwargs,
     )
 

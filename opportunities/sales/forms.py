@@ -5,9 +5,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from openflex.accounts.models import User
+from openflex.core.forms import MoneyField, MoneyInput
 from opportunities.customers.models import Customer
 from opportunities.sales.models import Appointment, Order, PaymentMethod, SalesSettings
-from opportunities.sales.pricing import MAX_AMOUNT, parse_amount
+from opportunities.sales.pricing import MAX_AMOUNT
 
 MONEY_ERRORS = {
     "min_value": _("Le montant ne peut pas être négatif."),
@@ -16,18 +17,6 @@ MONEY_ERRORS = {
     "max_digits": _("Ce montant n'est pas plausible."),
     "max_whole_digits": _("Ce montant n'est pas plausible."),
 }
-
-
-class MoneyField(forms.DecimalField):
-    """A Decimal typed the French way ("1 250,50") or the English way ("1250.50")."""
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        try:
-            return parse_amount(value)
-        except ValueError:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
 def money_field(label, required=False, **kwargs):
@@ -39,7 +28,7 @@ def money_field(label, required=False, **kwargs):
         max_digits=12,
         decimal_places=2,
         error_messages={**MONEY_ERRORS, "max_decimal_places": _("Au plus 2 décimales.")},
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "amount"}),
+        widget=MoneyInput(),
         **kwargs,
     )
 

@@ -386,7 +386,7 @@ class PaymentMethod(models.TextChoices):
 
 class Order(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     class Status(models.TextChoices):
-        DRAFT = "brouillon", _("En préparation")
+        DRAFT = "brouillon", _("Brouillon")
         PENDING_SIGNATURE = "attente_esignature", _("En attente de e-signature")
         PENDING_TRANSFER = (
             "attente_transfert",
@@ -502,7 +502,7 @@ class Order(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     # A source without ``custom`` is a step the services take on their own (after a
     # signature, a transfer, a replacement). Buttons: primary first, danger last.
 
-    # Submission ("Valider et imprimer" / "Envoyer en e-signature")
+    # Submission ("Valider la commande" / "Envoyer en e-signature")
     @transition(field=status, source=S.DRAFT, target=S.PENDING_SIGNATURE)
     def send_for_signature(self) -> None:
         pass
@@ -516,7 +516,7 @@ class Order(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         source=S.DRAFT,
         target=S.PENDING_VALIDATION,
         permission=rights.order_may_act,
-        custom={"action": "submit", "label": _("Valider et imprimer"), "tone": "primary"},
+        custom={"action": "submit", "label": _("Valider la commande"), "tone": "primary"},
     )
     @transition(
         field=status, source=[S.PENDING_SIGNATURE, S.PENDING_TRANSFER], target=S.PENDING_VALIDATION

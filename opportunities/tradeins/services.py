@@ -18,6 +18,7 @@ from openflex.core.money import format_money
 from openflex.notifications.services import email_send, notifications_create_bulk
 from openflex.outbox.services import effect_enqueue, effect_key
 from opportunities.customers import services as customers_services
+from opportunities.customers.models import Customer
 from opportunities.sales import pricing, selectors
 from opportunities.sales import services as sales_services
 from opportunities.sales.models import Offer, Opportunity, OpportunityEvent, SalesSettings
@@ -39,7 +40,7 @@ from opportunities.tradeins.selectors import (
     user_can_handle,
     user_is_tradein_validator,
 )
-from vehicles.models import Energy, Parc, VehicleEvent, vin_validator
+from vehicles.models import Energy, Parc, VatRegime, VehicleEvent, vin_validator
 from vehicles.services import vehicle_create, vehicle_event_record
 
 NOTIFY_VALIDATORS = "tradeins.notify_validators"
@@ -446,8 +447,25 @@ def _physical_site(point_of_sale_id) -> PhysicalSite:
     return site
 
 
+def tradein_vat_regime(trade_in: TradeIn) -> str:
+    """The VAT regime of the VO that a trade-in brings into the stock (issue 13).
+
+    A private person sells without VAT: the dealer resells under the margin scheme
+    (article 297 A of the CGI). A company is taken as VAT-registered, selling with VAT:
+    the dealer resells with VAT on the whole price. A request without a known seller is
+    a private person's (campaigns). The fleet manager corrects the regime on the vehicle's
+    form when the seller's invoice says otherwise (a company that sold without VAT)."""
+    customer = trade_in.customer
+    if customer is None and trade_in.opportunity_id:
+        customer = trade_in.opportunity.customer
+    if customer is not None and customer.kind == Customer.Kind.COMPANY:
+        return VatRegime.NORMAL
+    return VatRegime.MARGIN
+
+
 def _stock_vehicle(trade_in: TradeIn, by):
-    """Create the VO of a locked validated trade-in (once)."""
+    """Create the VO of a locked validated trade-in (once), with the VAT regime that its
+    seller gives it and the trade-in value as its purchase price."""
     if trade_in.stock_vehicle_id:
         return trade_in.stock_vehicle
     missing = []
@@ -476,6 +494,8 @@ def _stock_vehicle(trade_in: TradeIn, by):
             first_registration=trade_in.first_registration,
             point_of_sale_id=trade_in.point_of_sale_id,
             physical_site=_physical_site(trade_in.point_of_sale_id),
+            vat_regime=tradein_vat_regime(trade_in),
+            purchase_price=trade_in.proposed_value,
         )
     except ValidationError as exc:
         raise ValidationError(
@@ -490,15 +510,20 @@ def _stock_vehicle(trade_in: TradeIn, by):
         by=by,
         message=_(
             "Issu de la reprise n° %(pk)s (%(value)s) ; entrée prévue le %(date)s "
-            "(délai d'entrée en stock : %(days)s jours)"
+            "(délai d'entrée en stock : %(days)s jours) ; %(regime)s"
         )
         % {
             "pk": trade_in.pk,
             "value": format_money(trade_in.proposed_value),
             "date": date_text,
             "days": days,
+            "regime": vehicle.get_vat_regime_display(),
         },
-        data={"trade_in": trade_in.pk, "expected_entry_date": expected.isoformat()},
+        data={
+            "trade_in": trade_in.pk,
+            "expected_entry_date": expected.isoformat(),
+            "vat_regime": vehicle.vat_regime,
+        },
     )
     tradein_event_record(
         trade_in=trade_in,

@@ -7,6 +7,14 @@
     });
   }
   document.addEventListener("DOMContentLoaded", function () { hideToasts(document); });
+  // List filters (<details class="filter-drawer">) are closed in the HTML so that a phone
+  // sees the list first; a wide screen shows them through CSS (::details-content). Where
+  // that selector is unknown, open them here on a wide screen.
+  document.addEventListener("DOMContentLoaded", function () {
+    var modern = window.CSS && CSS.supports && CSS.supports("selector(::details-content)");
+    if (modern || !window.matchMedia("(min-width: 901px)").matches) return;
+    document.querySelectorAll("details.filter-drawer").forEach(function (d) { d.open = true; });
+  });
   // Escape closes an open disclosure menu and gives the focus back to its summary.
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") return;

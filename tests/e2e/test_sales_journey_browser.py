@@ -99,7 +99,7 @@ def test_from_a_new_customer_to_a_delivered_order(page, live_server, demo):
     page.get_by_role("button", name="Passer la commande").click()
     page.wait_for_url("**/commandes/*/?onglet=reglement")
     order = Order.objects.get(offer=offer)
-    assert page.get_by_role("button", name="Valider et imprimer").is_disabled()
+    assert page.get_by_role("button", name="Valider la commande").is_disabled()
     page.get_by_label("Mode de règlement du solde").select_option("especes")
     page.get_by_role("button", name="Enregistrer le règlement").click()
     page.get_by_text("ne peut pas dépasser 1").first.wait_for()  # cash limit (O-6)
@@ -109,7 +109,7 @@ def test_from_a_new_customer_to_a_delivered_order(page, live_server, demo):
     page.get_by_label("Mode de règlement de l'acompte").select_option("cheque")
     page.get_by_role("button", name="Enregistrer le règlement").click()
     page.get_by_text("Règlement enregistré.").wait_for()
-    page.get_by_role("button", name="Valider et imprimer").click()
+    page.get_by_role("button", name="Valider la commande").click()
     page.get_by_text("Commande envoyée pour validation").wait_for()
     assert Order.objects.get(pk=order.pk).status == Order.Status.PENDING_VALIDATION
     screenshot(page, "sales-order-sent")

@@ -156,6 +156,7 @@ def _control_of(tile: Tile) -> Tile:
         url=tile.url,
         group_types=tile.group_types,
         permission=tile.permission,
+        allowed=tile.allowed,
     )
 
 

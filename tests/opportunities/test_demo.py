@@ -164,3 +164,53 @@ def test_showcase_feeds_the_validators_tile_and_the_financing():
     assert TradeIn.objects.filter(creation_method=TradeIn.Method.CAMPAIGN).count() == 3
     assert TradeIn.objects.filter(status=TradeIn.Status.VALIDATED).exists()
     assert FinancingSimulation.objects.filter(kind="automatique").exists()
+
+
+def test_the_demo_is_believable():
+    """Issue 13: prices fit the model and the type, titles fit the vehicle offered, used
+    cars carry the VAT regime their origin gives them."""
+    from vehicles.demo import CATALOG, segment_of
+    from vehicles.models import Parc, VatRegime, Vehicle
+
+    _seed()
+    list_prices = {
+        (brand, model, version): price
+        for brand, _wmi, models in CATALOG
+        for model, _segment, _genre, versions in models
+        for version, _energy, _hp, price in versions
+    }
+    demo = Vehicle.objects.filter(internal_number__startswith="DEMO-", selling_price__gt=0)
+    for v in demo:
+        new = list_prices[(v.brand, v.model, v.version)]
+        if v.parc == Parc.VN:  # list price and options, less at most 8 %
+            assert new * 0.92 - 1 <= v.selling_price <= new + 2300, v
+        elif v.parc == Parc.VD:
+            assert new * 0.75 <= v.selling_price <= new + 2300, v
+        else:  # a used car is worth less than a new one, and something
+            assert 2990 <= v.selling_price < new, v
+            assert v.purchase_price is not None and v.purchase_price < v.selling_price, v
+        assert (v.vat_regime == VatRegime.MARGIN) <= (v.parc == Parc.VO), v
+    assert demo.filter(parc=Parc.VO, vat_regime=VatRegime.MARGIN).exists()
+    assert demo.filter(parc=Parc.VO, vat_regime=VatRegime.NORMAL).exists()
+    sandero = demo.filter(brand="Dacia", model="Sandero", parc=Parc.VN)
+    assert all(v.selling_price < 20000 for v in sandero)
+
+    words = {
+        "citadine": "citadine",
+        "suv": "suv",
+        "break": "break",
+        "monospace": "monospace",
+        "compacte": "compacte",
+        "utilitaire": "utilitaire",
+    }
+    checked = 0
+    for offer in Offer.objects.select_related("opportunity", "vehicle"):
+        title = offer.opportunity.title.lower()
+        wanted = {segment for word, segment in words.items() if word in title}
+        if wanted:
+            checked += 1
+            assert segment_of(offer.vehicle.brand, offer.vehicle.model) in wanted, (
+                offer.opportunity.title,
+                str(offer.vehicle),
+            )
+    assert checked >= 10

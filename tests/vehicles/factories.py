@@ -34,3 +34,16 @@ class VehicleFactory(factory.django.DjangoModelFactory):
     physical_site = factory.SubFactory(PhysicalSiteFactory)
     point_of_sale = factory.LazyAttribute(lambda o: o.physical_site.point_of_sale)
     selling_price = Decimal("15000.00")
+
+
+def local_days_ago(days: int):
+    """Noon, ``days`` calendar days ago in the local time zone: the "days since" counters
+    count calendar days, and ``now - timedelta(days=…)`` can land on another date near
+    midnight when a daylight-saving change lies in between."""
+    from datetime import datetime, time, timedelta
+
+    from django.utils import timezone
+
+    return timezone.make_aware(
+        datetime.combine(timezone.localdate() - timedelta(days=days), time(12))
+    )

@@ -12,6 +12,7 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from openflex.accounts.models import User
 from openflex.core.jobs import job_lock
@@ -144,7 +145,11 @@ def delay_scan(*, now=None) -> dict[str, int]:
         for pk, entry in per_user.items():
             rows = sorted(entry["rows"].values(), key=lambda r: r[6])
             count = len(rows)
-            title = _("%(n)s véhicule(s) en retard dans leur statut") % {"n": count}
+            title = ngettext(
+                "%(n)s véhicule en retard dans son statut",
+                "%(n)s véhicules en retard dans leur statut",
+                count,
+            ) % {"n": count}
             notifications.append((pk, title))
             email_send(
                 to=entry["email"],

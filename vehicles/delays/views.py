@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from openflex.accounts.permissions import right_required
@@ -90,7 +91,13 @@ def late_list_email(request: HttpRequest) -> HttpResponse:
         sender_id=request.user.pk, recipient_ids=recipients, query=query
     )
     messages.success(
-        request, _("La liste va être envoyée à %(n)s collègue(s).") % {"n": len(recipients)}
+        request,
+        ngettext(
+            "La liste va être envoyée à %(n)s collègue.",
+            "La liste va être envoyée à %(n)s collègues.",
+            len(recipients),
+        )
+        % {"n": len(recipients)},
     )
     return redirect(url)
 

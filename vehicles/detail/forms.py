@@ -4,8 +4,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from openflex.accounts.models import PhysicalSite, PointOfSale
+from openflex.core.forms import MoneyField
 
-from ..models import Vehicle, vin_validator
+from ..models import VatRegime, Vehicle, vin_validator
 from ..services import IDENTITY_FIELDS, REASON_MAX_LENGTH
 
 MONEY = {"min_value": 0, "max_digits": 12, "decimal_places": 2, "required": False}
@@ -16,12 +17,8 @@ MONEY_ERRORS = {
 
 
 def money_field(label):
-    return forms.DecimalField(
-        label=label,
-        error_messages=MONEY_ERRORS,
-        widget=forms.NumberInput(attrs={"step": "0.01"}),
-        **MONEY,
-    )
+    """``17 150,00 €`` as the totals show it, ``17150.00`` accepted too (#13)."""
+    return MoneyField(label=label, error_messages=MONEY_ERRORS, **MONEY)
 
 
 class VehicleForm(forms.ModelForm):
@@ -40,14 +37,27 @@ class VehicleForm(forms.ModelForm):
         self.fields["physical_site"].queryset = PhysicalSite.objects.select_related(
             "point_of_sale"
         ).filter(point_of_sale__entity__in=points_of_sale.values("entity"))
-        self.fields["vin"].widget.attrs.update(
-            {"maxlength": 17, "style": "text-transform:uppercase"}
-        )
+        # A class, not a style attribute: the Content-Security-Policy forbids inline styles.
+        self.fields["vin"].widget.attrs.update({"maxlength": 17, "class": "input-upper"})
         self.fields["vin"].error_messages["max_length"] = vin_validator.message
         if self.instance.pk:
             # The owner changes by a transfer (V-14), the type never.
             for name in ("parc", "point_of_sale"):
                 self.fields.pop(name)
+        else:
+            # At stock entry the regime follows the type unless chosen (issue 13):
+            # vehicles.services.default_vat_regime.
+            regime = self.fields["vat_regime"]
+            regime.required = False
+            regime.choices = [
+                ("", _("Selon le type (VN, VD : prix total ; VO : marge)")),
+                *VatRegime.choices,
+            ]
+            regime.initial = ""
+        self.fields["vat_regime"].help_text = _(
+            "Un VO acheté à un particulier se vend sous le régime de la marge ; "
+            "un VO acheté avec TVA à une entreprise assujettie, avec la TVA sur le prix total."
+        )
 
     def clean_vin(self):
         return self.cleaned_data["vin"].strip().upper()

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ..models import Vehicle, VehicleEvent, VehicleOption
+from ..models import Parc, VatRegime, Vehicle, VehicleEvent, VehicleOption
 from .base import lock, money
 from .events import vehicle_event_record
 from .publication import vehicle_publication_refresh
@@ -30,11 +30,25 @@ IDENTITY_FIELDS = [
     "empty_weight",
     "from_configurator",
     "physical_site",
+    # VAT (issue 13): the regime of the sale and the purchase price (the margin).
+    "vat_regime",
+    "purchase_price",
 ]
+
+
+def default_vat_regime(parc: str) -> str:
+    """The regime of a vehicle entering the stock without one: VN and VD bear VAT on the
+    whole price; a VO is taken as bought from a private person (margin scheme, the case
+    of most used vehicles). A VO bought with VAT from a VAT-registered company is entered
+    as normal (the trade-in service decides from the seller, the form lets the fleet
+    manager choose)."""
+    return VatRegime.MARGIN if parc == Parc.VO else VatRegime.NORMAL
 
 
 @transaction.atomic
 def vehicle_create(*, by, **fields) -> Vehicle:
+    if not fields.get("vat_regime"):
+        fields["vat_regime"] = default_vat_regime(fields.get("parc", ""))
     vehicle = Vehicle(**fields)
     if vehicle.physical_site_id and vehicle.point_of_sale_id is None:
         vehicle.point_of_sale_id = vehicle.physical_site.point_of_sale_id

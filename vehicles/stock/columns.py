@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from openflex.core.templatetags.openflex import format_money
 
-from ..models import Destination, Energy, Genre, Parc, ReservationKind
+from ..models import Destination, Energy, Genre, Parc, ReservationKind, VatRegime
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,7 @@ _parc, _genre, _dest, _energy = (
     _choice(Energy.choices),
 )
 _reservation = _choice(ReservationKind.choices)
+_vat_regime = _choice(VatRegime.choices)
 
 
 def _reservation_end(row: dict, ctx: RowContext) -> str:
@@ -263,6 +264,14 @@ COLUMNS: dict[str, Column] = {
             _reservation_end,
             width=18,
         ),
+        # How the sale bears VAT (issue 13): on the whole price, or on the margin.
+        Column(
+            "vat_regime",
+            _("Régime TVA"),
+            ("vat_regime",),
+            lambda r, c: _vat_regime(r["vat_regime"]),
+            width=30,  # not sortable: no index on it
+        ),
         Column(
             "created_at",
             _("Créé le"),
@@ -287,10 +296,14 @@ DEFAULT_COLUMNS = [
     "published",
     "reservation",
 ]
-# The export always starts with these (V-6), then the visible columns.
-EXPORT_LEADING = ["number", "genre", "reservation", "reservation_end", "price_days"]
+# The export always starts with these (V-6; the VAT regime, issue 13), then the visible
+# columns.
+EXPORT_LEADING = ["number", "genre", "reservation", "reservation_end", "price_days", "vat_regime"]
 
 
+# The only cells of the HTML list whose text may wrap (long free text); plates, statuses,
+# points of sale and short codes stay on one line (static/css/app.css, #13).
+WRAPPING = frozenset({"version"})
 DASH = mark_safe('<span class="muted">—</span>')  # noqa: S308 — constant markup
 
 
@@ -299,6 +312,8 @@ def cell_html(column: Column, value: Any, number: int) -> SafeString:
     inner = _cell_inner(column, value, number)
     if column.numeric:
         return format_html('<td class="num">{}</td>', inner)
+    if column.key in WRAPPING:
+        return format_html('<td class="wrap">{}</td>', inner)
     return format_html("<td>{}</td>", inner)
 
 

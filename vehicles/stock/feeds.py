@@ -27,6 +27,7 @@ FIELDS = [
     "first_registration",
     "mileage",
     "selling_price",
+    "vat_regime",
     "point_of_sale__name",
     "point_of_sale__city",
     "point_of_sale__phone",
@@ -57,6 +58,9 @@ def _ad(row: dict) -> dict:
         else None,
         "mileage": row["mileage"],
         "price": str(row["selling_price"]),
+        # "margin": sold under the margin scheme, no VAT recoverable by a professional
+        # buyer; "normal": VAT at 20 % included in the price (issue 13).
+        "vat_regime": row["vat_regime"],
         "dealer": {
             "name": row["point_of_sale__name"],
             "city": row["point_of_sale__city"],

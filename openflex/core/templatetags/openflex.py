@@ -6,7 +6,7 @@ from django import template
 from django.utils.formats import number_format
 
 from openflex.accounts import rules
-from openflex.core.money import format_money, to_ht
+from openflex.core.money import VAT_NORMAL, format_money, to_ht
 
 register = template.Library()
 
@@ -19,13 +19,23 @@ def money(value) -> str:
 
 
 @register.filter
-def ht(value):
+def money_input(value) -> str:
+    """The value of an amount field: ``17 150,00`` as ``MoneyInput`` shows it (a refused
+    entry is shown as typed)."""
+    from openflex.core.forms import MoneyInput
+
+    return MoneyInput().format_value(value) or ""
+
+
+@register.filter
+def ht(value, regime=None):
     """A TTC amount → its HT amount (``openflex.core.money.to_ht``, the VAT rate of the
-    offers' totals, O-3)."""
+    offers' totals, O-3). ``{{ price|ht:vehicle.vat_regime }}``: under the margin scheme
+    the amount carries no apparent VAT and is shown as it is (issue 13)."""
     if value is None or value == "":
         return value
     try:
-        return to_ht(Decimal(str(value)))
+        return to_ht(Decimal(str(value)), regime or VAT_NORMAL)
     except (InvalidOperation, ValueError):
         return value
 
@@ -105,7 +115,8 @@ def sort_header(context, key, label, *, short="", numeric=False, target="", reve
         mark_safe(' class="sorted"') if arrow else "",  # noqa: S308 — a constant
         href,
         htmx,
-        format_html(' title="{}" aria-label="{}"', label, label) if short else "",
+        # The name begins with the visible abbreviation (WCAG 2.5.3 "label in name").
+        format_html(' title="{}" aria-label="{} ({})"', label, short, label) if short else "",
         short or label,
         arrow,
     )

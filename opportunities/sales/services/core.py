@@ -116,6 +116,7 @@ def offer_totals(offer: Offer, lines=None) -> pricing.Totals:
         administrative_fees=offer.administrative_fees,
         trade_in_value=offer.trade_in_value,
         deposit=offer.deposit,
+        vat_regime=offer.vehicle.vat_regime,
     )
 
 

@@ -233,6 +233,7 @@ def offer_update(
         administrative_fees=administrative_fees,
         trade_in_value=trade_in_value,
         deposit=deposit,
+        vat_regime=offer.vehicle.vat_regime,
     )
     errors = pricing.errors(totals)
     if errors:

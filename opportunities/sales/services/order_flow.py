@@ -63,7 +63,7 @@ def _check_not_reserved(order: Order) -> None:
 
 
 def order_submit_blockers(order: Order) -> list[str]:
-    """Why "Valider et imprimer" is disabled (O-2, O-6, V-11): shown on the page, checked
+    """Why "Valider la commande" is disabled (O-2, O-6, V-11): shown on the page, checked
     again."""
     blockers = [
         _("Société : %s.") % item
@@ -80,7 +80,7 @@ def order_submit_blockers(order: Order) -> list[str]:
 
 @transaction.atomic
 def order_submit(*, order: Order, by, signature_mode: str = Order.SignatureMode.PAPER) -> Order:
-    """ "Valider et imprimer" (paper) or "Envoyer en e-signature": the order leaves its draft.
+    """ "Valider la commande" (paper) or "Envoyer en e-signature": the order leaves its draft.
 
     With the validation right the order is validated at once; without it, it waits for a
     manager. An e-signed order waits for the customer's signature first (S-*).

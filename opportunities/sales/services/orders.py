@@ -33,10 +33,13 @@ from vehicles.services import vehicle_get_locked
 
 
 def _snapshot(offer: Offer) -> dict:
-    """Everything sold, frozen (O-5): products deleted later stay on the order as sold."""
+    """Everything sold, frozen (O-5): products deleted later stay on the order as sold,
+    and so does the vehicle's VAT regime (issue 13: ``vehicle.vat_regime``; a snapshot
+    without one was sold and printed with VAT on the whole price)."""
     customer, vehicle = offer.opportunity.customer, offer.vehicle
     lines = list(offer.lines.all())
     totals = offer_totals(offer, lines)
+    regime = totals.vat_regime
     rep = customer.legal_representative
     return {
         "customer": {
@@ -78,13 +81,19 @@ def _snapshot(offer: Offer) -> dict:
             if vehicle.first_registration
             else None,
             "empty_weight": offer.empty_weight,
+            "vat_regime": regime,
         },
         "lines": [
             {
                 "kind": line.kind,
                 "label": line.label,
                 "amount": str(line.amount),
-                "amount_ht": str(pricing.to_ht(line.amount)),
+                # An advantage is deducted from the vehicle's price: its regime.
+                "amount_ht": str(
+                    pricing.to_ht(
+                        line.amount, regime if line.kind == "remise" else pricing.VAT_NORMAL
+                    )
+                ),
                 "product": line.product_id,
             }
             for line in lines

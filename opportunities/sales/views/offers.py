@@ -242,6 +242,7 @@ def _builder_input(request, offer):
             administrative_fees=data.get("administrative_fees") or Decimal("0"),
             trade_in_value=data.get("trade_in_value") or Decimal("0"),
             deposit=data.get("deposit") or Decimal("0"),
+            vat_regime=offer.vehicle.vat_regime,
         )
         for name, message in pricing.errors(totals).items():
             form.add_error(name if name in form.fields else None, message)

@@ -70,6 +70,7 @@ def _order_context(request, order, payment_form=None, reason_errors=None):
         "opportunity": order.opportunity,
         "customer": order.opportunity.customer,
         "snapshot": snapshot,
+        "margin_scheme": documents.order_is_margin_scheme(order),
         "totals": {k: Decimal(v) for k, v in snapshot.get("totals", {}).items()},
         "lines": [
             {**line, "amount": Decimal(line["amount"]), "amount_ht": Decimal(line["amount_ht"])}

@@ -113,7 +113,8 @@ def test_wrong_codes_are_counted_and_after_five_even_the_right_code_is_refused(p
         row.refresh_from_db()
         assert row.attempts == attempt
         if attempt < 5:
-            assert f"Il vous reste {5 - attempt} tentative(s)" in str(exc.value)
+            left = 5 - attempt
+            assert f"Il vous reste {left} tentative{'s' if left > 1 else ''}." in str(exc.value)
         else:
             assert "Trop de tentatives" in str(exc.value)
     with pytest.raises(ValidationError) as exc:
@@ -251,7 +252,7 @@ def test_profile_view_wrong_code_keeps_the_input_and_says_why(person_client):
     assert f'value="{wrong}"' in html
     field = re.search(r'<div class="field field-invalid">.*?</div>', html, re.S).group(0)
     assert 'name="code"' in field
-    assert "Il vous reste 4 tentative(s)" in field
+    assert "Il vous reste 4 tentatives" in field
     assert User.objects.get(email=OLD)
 
 

@@ -333,7 +333,7 @@ def test_delivery_report_view_refuses_a_draft_order_with_a_400(client, seller, d
     content = response.content.decode()
     assert "PV de livraison indisponible" in content
     assert "s&#x27;imprime pour une commande validée" in content
-    assert "En préparation" in content
+    assert "Brouillon" in content
 
 
 def test_price_sticker_view_returns_the_pdf(client, seller, car):

@@ -258,10 +258,11 @@ def test_offer_page_simulations(client, offer, seller):
 
 
 def test_offer_rights(client, offer, outsider):
+    """A fleet manager does not sell (the access table, issue 13): 403 before any lookup."""
     c = _client(client, outsider)
-    assert c.post(f"/offres/{offer.pk}/financement/actualiser/").status_code == 404
-    assert c.get(f"/offres/{offer.pk}/financement/simulation/").status_code == 404
-    assert c.get(f"/offres/{offer.pk}/financement/demande/").status_code == 404
+    assert c.post(f"/offres/{offer.pk}/financement/actualiser/").status_code == 403
+    assert c.get(f"/offres/{offer.pk}/financement/simulation/").status_code == 403
+    assert c.get(f"/offres/{offer.pk}/financement/demande/").status_code == 403
 
 
 def _request_post(**kwargs):

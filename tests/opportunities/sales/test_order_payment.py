@@ -154,7 +154,7 @@ def test_a_cash_deposit_with_a_balance_paid_otherwise_is_accepted(small_order):
 
 
 def test_the_submit_blockers_repeat_the_total_cash_message(small_order):
-    """An order saved before the rule changed is stopped at "Valider et imprimer"."""
+    """An order saved before the rule changed is stopped at "Valider la commande"."""
     Order.objects.filter(pk=small_order.pk).update(
         balance_method="especes", deposit_amount=Decimal("600.00"), deposit_method="especes"
     )

@@ -40,7 +40,7 @@ def status_of(order: Order) -> str:
     return Order.objects.get(pk=order.pk).status
 
 
-# --- Submission ("Valider et imprimer", O-5) -------------------------------------------
+# --- Submission ("Valider la commande", O-5) -------------------------------------------
 
 
 def test_a_salesperson_without_the_right_sends_the_order_for_validation(

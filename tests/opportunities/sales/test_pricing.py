@@ -20,7 +20,7 @@ def totals(price="15000.00", lines=(), **kwargs):
     return pricing.compute(
         vehicle_price=D(price),
         lines=[pricing.Line(kind, kind, D(amount)) for kind, amount in lines],
-        **{k: D(v) for k, v in kwargs.items()},
+        **{k: v if k == "vat_regime" else D(v) for k, v in kwargs.items()},
     )
 
 
@@ -257,3 +257,101 @@ def test_a_line_amount_with_three_decimals_is_kept_to_the_cent(offer, seller):
     offer = Offer.objects.get(pk=offer.pk)
     assert OfferLine.objects.get(offer=offer, kind="accessoire").amount == D("100.00")
     assert services.offer_totals(offer).total_ttc == D("15100.00")
+
+
+# --- Margin scheme (issue 13): a used vehicle bought from a private person ----------------
+
+
+def margin_totals(price="15000.00", lines=(), **kwargs):
+    return totals(price, lines, vat_regime="margin", **kwargs)
+
+
+def test_a_margin_scheme_vehicle_shows_no_vat_its_ht_is_its_price():
+    """Article 297 A of the CGI: no VAT on the vehicle's price; HT = TTC for that line."""
+    result = margin_totals("15000.00")
+
+    assert (result.total_ttc, result.total_ht, result.vat) == (
+        D("15000.00"),
+        D("15000.00"),
+        D("0.00"),
+    )
+    assert result.vehicle_price_ht == D("15000.00")
+    assert (result.margin_total, result.vat_base) == (D("15000.00"), D("0.00"))
+    assert result.is_margin_scheme
+    assert pricing.to_ht(D("15000.00"), "margin") == D("15000.00")
+
+
+def test_a_mixed_offer_splits_the_margin_and_the_normal_vat_base_to_the_cent():
+    """Margin-scheme VO, an advantage on it, new accessories, service and pack at 20 %, and
+    administrative fees without VAT."""
+    result = margin_totals(
+        "15000.00",
+        [
+            ("remise", "500.00"),
+            ("accessoire", "150.00"),
+            ("prestation", "300.00"),
+            ("pack", "490.00"),
+        ],
+        administrative_fees="276.76",
+        trade_in_value="2000.00",
+    )
+
+    # The advantage is deducted from the vehicle: it follows the vehicle's regime.
+    assert (result.vehicle_net, result.advantages_ht) == (D("14500.00"), D("500.00"))
+    # The new goods and services keep their VAT: 125,00 + 250,00 + 408,33 HT.
+    assert (result.accessories_ht, result.services_ht, result.pack_ht) == (
+        D("125.00"),
+        D("250.00"),
+        D("408.33"),
+    )
+    assert result.margin_total == D("14500.00")
+    assert result.vat_base == D("783.33")
+    assert result.total_ttc == D("15716.76")  # 14 500 + 150 + 300 + 490 + 276,76
+    assert result.total_ht == D("15560.09")  # 14 500 + 783,33 + 276,76
+    assert result.vat == D("156.67")  # 940,00 − 783,33: the accessories' VAT only
+    assert result.total_ht == result.margin_total + result.vat_base + result.administrative_fees
+    assert result.net_to_pay == D("13716.76")
+    assert result.as_dict()["margin_total"] == "14500.00"
+    assert result.as_dict()["vat_base"] == "783.33"
+
+
+def test_the_same_offer_under_the_normal_regime_carries_the_vat_of_the_vehicle():
+    lines = [("remise", "500.00"), ("accessoire", "150.00")]
+    normal, margin = totals("15000.00", lines), margin_totals("15000.00", lines)
+
+    assert normal.total_ttc == margin.total_ttc == D("14650.00")
+    assert normal.vat == D("2441.67")  # 14 650 − (12 500 − 416,67 + 125,00)
+    assert margin.vat == D("25.00")
+    assert (normal.margin_total, normal.vat_base) == (D("0.00"), normal.total_ht)
+
+
+def test_an_unknown_regime_is_the_normal_one():
+    assert totals("15000.00", vat_regime="").vat == totals("15000.00").vat == D("2500.00")
+
+
+@pytest.mark.parametrize(
+    ("selling", "purchase", "vat"),
+    [
+        ("12000.00", "9000.00", "500.00"),  # 3 000 € margin × 20/120
+        ("10000.00", "8333.33", "277.78"),
+        ("9000.00", "9500.00", "0.00"),  # sold at a loss: no VAT
+        ("9000.00", None, None),  # purchase price unknown
+    ],
+)
+def test_the_vat_on_the_margin_in_the_dealers_books(selling, purchase, vat):
+    from openflex.core.money import margin_vat
+
+    expected = D(vat) if vat is not None else None
+    assert margin_vat(D(selling), D(purchase) if purchase else None) == expected
+
+
+def test_offer_totals_follow_the_vehicle_regime(offer, seller, car):
+    update(offer, seller, "15000.00", [("accessoire", "Tapis", "120.00", None)])
+    car.vat_regime = "margin"
+    car.save(update_fields=["vat_regime"])
+
+    total = services.offer_totals(Offer.objects.select_related("vehicle").get(pk=offer.pk))
+
+    assert total.is_margin_scheme
+    assert total.vat == D("20.00")
+    assert total.total_ht == D("15100.00")

@@ -14,7 +14,8 @@ from opportunities.tradeins import selectors as tradeins_selectors
 from opportunities.tradeins import services as tradeins_services
 from opportunities.tradeins.models import TradeIn
 from tests.accounts.factories import PointOfSaleFactory, UserFactory, admin_user
-from vehicles.models import Parc, StandardStatus, VehicleEvent
+from tests.opportunities.factories import CompanyFactory
+from vehicles.models import Parc, StandardStatus, VatRegime, VehicleEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -221,6 +222,35 @@ def test_validated_trade_in_becomes_a_vo_in_pre_entry_once(trade_in, validator, 
     line = VehicleEvent.objects.get(vehicle=vehicle, data__trade_in=trade_in.pk)
     assert expected.strftime("%d/%m/%Y") in line.message
     assert fresh.events.filter(kind="stock", message__contains=expected.strftime("%d/%m/%Y"))
+
+
+def test_a_trade_in_from_a_private_customer_enters_under_the_margin_scheme(trade_in, validator):
+    """Issue 13: a private person sells without VAT; the dealer resells under article
+    297 A of the CGI, and keeps what he paid (the margin, for his books)."""
+    tradeins_services.tradein_validate(trade_in=trade_in, by=validator)
+
+    vehicle = tradeins_services.tradein_stock_vehicle_create(trade_in=trade_in, by=validator)
+
+    assert vehicle.vat_regime == VatRegime.MARGIN
+    assert vehicle.purchase_price == Decimal("10500.00")
+    line = VehicleEvent.objects.get(vehicle=vehicle, data__trade_in=trade_in.pk)
+    assert line.data["vat_regime"] == "margin" and "TVA sur la marge" in line.message
+
+
+def test_a_trade_in_from_a_company_enters_with_vat_on_the_whole_price(
+    pos, seller, validator, vehicle_data, site
+):
+    company = CompanyFactory(point_of_sale=pos)
+    opportunity = services.opportunity_create(
+        customer=company, salesperson=seller, point_of_sale=pos, by=seller
+    )
+    trade_in = tradeins_services.tradein_create(opportunity=opportunity, by=seller, **vehicle_data)
+    tradeins_services.tradein_validate(trade_in=trade_in, by=validator)
+
+    vehicle = tradeins_services.tradein_stock_vehicle_create(trade_in=trade_in, by=validator)
+
+    assert vehicle.vat_regime == VatRegime.NORMAL
+    assert vehicle.purchase_price == Decimal("10500.00")
 
 
 def test_stock_vo_needs_a_vin(opportunity, seller, validator, vehicle_data, site):

@@ -1,6 +1,5 @@
 """Prices, the days-since-price-update counter (V-7) and price-update validation (V-8)."""
 
-from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -8,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django_fsm import TransitionNotAllowed
 
-from tests.vehicles.factories import VehicleFactory
+from tests.vehicles.factories import VehicleFactory, local_days_ago
 from vehicles.models import PriceChange, Vehicle
 from vehicles.services import (
     price_change_refuse,
@@ -20,7 +19,7 @@ from vehicles.stock.columns import days_since
 
 pytestmark = pytest.mark.django_db
 
-LONG_AGO = timezone.now() - timedelta(days=40)
+LONG_AGO = local_days_ago(40)
 
 
 def aged(**kwargs) -> Vehicle:
@@ -53,6 +52,7 @@ def test_automatic_update_confirming_the_same_price_restarts_the_counter():
 
 def test_manual_price_change_restarts_the_counter(sales_manager):
     vehicle = aged()
+    sales_manager.points_of_sale.add(vehicle.point_of_sale)  # validates prices there
     vehicle_prices_update(vehicle=vehicle, by=sales_manager, selling_price=Decimal("14500"))
     assert counter(vehicle) == 0
     change = vehicle.price_changes.get()
@@ -143,6 +143,7 @@ def test_an_automatic_update_flagged_for_check_waits_for_validation():
 
 def test_a_manager_validates_a_price_update(salesperson, sales_manager):
     vehicle = aged()
+    sales_manager.points_of_sale.add(vehicle.point_of_sale)
     (change,) = vehicle_prices_update(
         vehicle=vehicle, by=salesperson, selling_price=Decimal("14000")
     )
@@ -155,6 +156,7 @@ def test_a_manager_validates_a_price_update(salesperson, sales_manager):
 
 def test_refusing_restores_the_previous_price(salesperson, sales_manager):
     vehicle = aged()
+    sales_manager.points_of_sale.add(vehicle.point_of_sale)
     (change,) = vehicle_prices_update(
         vehicle=vehicle, by=salesperson, selling_price=Decimal("9999")
     )
@@ -164,6 +166,18 @@ def test_refusing_restores_the_previous_price(salesperson, sales_manager):
     assert vehicle.selling_price == Decimal("15000.00")
     assert (change.status, change.decision_reason) == ("refusee", "Trop bas")
     assert vehicle.events.filter(message__contains="prix précédent rétabli").exists()
+
+
+def test_a_manager_of_another_point_of_sale_cannot_validate_prices(salesperson, sales_manager):
+    """Issue 13: the right to validate prices holds at the manager's points of sale."""
+    vehicle = aged()
+    (change,) = vehicle_prices_update(
+        vehicle=vehicle, by=salesperson, selling_price=Decimal("14000")
+    )
+    with pytest.raises(PermissionDenied):
+        price_change_validate(change=change, by=sales_manager)
+    change.refresh_from_db()
+    assert change.status == "a_valider"
 
 
 def test_a_salesperson_cannot_validate_prices(salesperson):

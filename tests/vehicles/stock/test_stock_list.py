@@ -1,17 +1,15 @@
 """The stock list (V-4), its columns, saved searches (V-5) and XLSX export (V-6)."""
 
-from datetime import timedelta
 from decimal import Decimal
 from io import BytesIO
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 from openpyxl import load_workbook
 
 from tests.accounts.factories import PhysicalSiteFactory, UserFactory
-from tests.vehicles.factories import VehicleFactory
+from tests.vehicles.factories import VehicleFactory, local_days_ago
 from vehicles.models import ReservationKind, SavedSearch, StockListPreference, Vehicle
 from vehicles.services import lifeline_status_create, vehicle_reservation_set
 
@@ -46,9 +44,7 @@ def numbers(response) -> list[int]:
 
 
 def aged(vehicle, days):
-    Vehicle.objects.filter(pk=vehicle.pk).update(
-        price_reset_at=timezone.now() - timedelta(days=days)
-    )
+    Vehicle.objects.filter(pk=vehicle.pk).update(price_reset_at=local_days_ago(days))
     return vehicle
 
 
@@ -330,6 +326,7 @@ def test_export_has_every_matching_row_and_the_required_columns(client_in, site)
         "Réservation",
         "Fin de réservation",
         "Nb de j. suite à la dernière MAJ des prix",
+        "Régime TVA",
         "Marque",
         "Kilométrage",
     )
@@ -476,6 +473,6 @@ def test_export_keeps_odd_text_as_text(client_in, site):
     response = client_in.get("/vehicules/export.xlsx?cols=number,brand,version")
     assert response.status_code == 200
     sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
-    brand, version = sheet["F2"], sheet["G2"]
+    brand, version = sheet["G2"], sheet["H2"]  # after the leading columns (V-6)
     assert (brand.value, brand.data_type) == ('=HYPERLINK("http://example.test","x")', "s")
     assert version.value == "1.5 dCi110"
