@@ -1,29 +1,34 @@
 """Gunicorn settings shared by ``make run`` and docker-compose (same command line)."""
 
 import os
+import time
 
-from django.conf import settings
-
-DEFAULT_BIND = "127.0.0.1:8000"
-bind = os.environ.get("OPENFLEX_BIND", DEFAULT_BIND)
+bind = os.environ.get("OPENFLEX_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("OPENFLEX_WEB_WORKERS", "2"))
 threads = int(os.environ.get("OPENFLEX_WEB_THREADS", "4"))
 graceful_timeout = 10
 timeout = 60
 
-# Logs: the master's and the workers' lines in Django's format (settings.LOGGING), in
-# TIME_ZONE with the UTC offset. Reading a setting loads Django's settings, which sets
-# this process's TZ to TIME_ZONE: without it the master logged in UTC and its workers
-# (which load Django) in Europe/Paris. The access line has no time of its own: the
-# formatter's leads it.
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openflex.settings.base")
-_formatter = settings.LOGGING["formatters"]["plain"]
+# Logs: the master's and the workers' lines in Django's format and time zone, with the
+# UTC offset. Django sets a process's TZ to TIME_ZONE when it loads its settings, which
+# the master never does (it logged in UTC while its workers logged in Europe/Paris): it
+# is set here. TIME_ZONE and LOG_FORMATTER are settings.TIME_ZONE and settings.LOGGING's
+# "plain" formatter (tests/core/test_make_run.py keeps them identical); the master does not
+# import the project for them. The access line has no time of its own: the formatter's
+# leads it.
+TIME_ZONE = "Europe/Paris"
+LOG_FORMATTER = {
+    "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+    "datefmt": "%Y-%m-%d %H:%M:%S%z",
+}
+os.environ["TZ"] = TIME_ZONE
+time.tzset()
 accesslog = "-"
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(f)s" "%(a)s"'
 logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": _formatter},
+    "formatters": {"plain": LOG_FORMATTER},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"level": "INFO", "handlers": ["console"]},
     "loggers": {

@@ -219,17 +219,26 @@ def used_price(new_price, *, age_days: int, mileage: int) -> Decimal:
     return max(_shop_price(value * factor), Decimal("2990"))
 
 
+# (brand, WMI, model, segment, genre, version, energy, hp, new price), one per version.
+VERSIONS = [
+    (brand, wmi, model, segment, genre, version, energy, hp, price)
+    for brand, wmi, models in CATALOG
+    for model, segment, genre, versions in models
+    for version, energy, hp, price in versions
+]
+
+
 def _pick_model(rng, segment=None, energy=None):
-    """(brand, WMI, model, segment, genre, version, energy, hp, new price) at random,
-    among those that fit."""
-    options = [
-        (brand, wmi, model, seg, genre, version, en, hp, price)
-        for brand, wmi, models in CATALOG
-        for model, seg, genre, versions in models
-        for version, en, hp, price in versions
-        if (segment is None or seg == segment) and (energy is None or en == energy)
-    ]
-    return rng.choice(options)
+    """A version at random, among those of the segment and energy wanted."""
+    if segment is None and energy is None:
+        return rng.choice(VERSIONS)
+    return rng.choice(
+        [
+            v
+            for v in VERSIONS
+            if (segment is None or v[3] == segment) and (energy is None or v[6] == energy)
+        ]
+    )
 
 
 def build_vehicle(

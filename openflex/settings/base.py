@@ -379,7 +379,8 @@ PERMISSIONS_POLICY = {
 }
 
 # One line format for every process: Django here, gunicorn (openflex/gunicorn.conf.py
-# builds its logconfig_dict from this formatter) and Celery's worker and beat
+# repeats this formatter and TIME_ZONE for its master, which does not load Django;
+# tests/core/test_make_run.py keeps them identical) and Celery's worker and beat
 # (openflex/celery.py configures their logging from this dict). Times are local to
 # TIME_ZONE (Django sets the process's TZ from it) and carry their UTC offset.
 LOGGING = {

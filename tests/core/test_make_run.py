@@ -110,6 +110,7 @@ def test_gunicorn_logs_with_djangos_formatter(monkeypatch):
     logconfig = conf["logconfig_dict"]
     formatter = settings.LOGGING["formatters"]["plain"]
     assert "%z" in formatter["datefmt"]
+    assert conf["TIME_ZONE"] == settings.TIME_ZONE
     assert logconfig["formatters"]["plain"] == formatter
     assert logconfig["handlers"]["console"]["formatter"] == "plain"
     for name in ("gunicorn.error", "gunicorn.access"):
@@ -119,10 +120,12 @@ def test_gunicorn_logs_with_djangos_formatter(monkeypatch):
 
 
 def test_gunicorn_master_logs_in_djangos_time_zone(tmp_path):
-    """The master never loads the Django application: reading its configuration sets its
-    TZ to TIME_ZONE, as Django does in the workers (it logged in UTC before)."""
+    """The master never loads Django: its configuration sets its TZ to TIME_ZONE, as
+    Django does in the workers (it logged in UTC before), and imports nothing of the
+    project (a configuration reload must not keep old project modules in the master)."""
     result = _python(
-        "import runpy, time; runpy.run_path('openflex/gunicorn.conf.py');"
+        "import runpy, sys, time; runpy.run_path('openflex/gunicorn.conf.py');"
+        " assert not {'django.conf', 'openflex'} & set(sys.modules), sys.modules;"
         " print(time.strftime('%z'))",
         _env(tmp_path),
     )

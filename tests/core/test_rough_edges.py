@@ -69,8 +69,9 @@ def test_money_is_shown_as_the_totals_show_it_with_the_euro_sign_beside():
     assert f'value="17{NBSP}150,00"' in html
     assert 'inputmode="decimal"' in html
     assert '<span class="money-unit" aria-hidden="true">€</span>' in html
-    # What was typed and refused comes back as typed.
+    # What was typed comes back as typed (a bound form refused for another field).
     assert 'value="12,3,4"' in MoneyInput().render("price", "12,3,4")
+    assert 'value="20 000"' in MoneyInput().render("price", "20 000")
 
 
 def test_the_vehicle_price_form_and_the_offer_form_use_the_money_field():

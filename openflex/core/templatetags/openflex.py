@@ -20,11 +20,16 @@ def money(value) -> str:
 
 @register.filter
 def money_input(value) -> str:
-    """The value of an amount field: ``17 150,00`` as ``MoneyInput`` shows it (a refused
-    entry is shown as typed)."""
-    from openflex.core.forms import MoneyInput
+    """The value of an amount field of the offer builder: ``17 150,00`` (no € sign, the
+    field has it beside); what is not an amount is shown as typed."""
+    from openflex.core.money import parse_money
 
-    return MoneyInput().format_value(value) or ""
+    if value is None or value == "":
+        return ""
+    try:
+        return format_money(parse_money(value), currency="")
+    except ValueError:
+        return str(value)
 
 
 @register.filter
