@@ -1,6 +1,7 @@
 """Hardening of raw request values that do not go through a form (X-4: never a 500)."""
 
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -9,6 +10,21 @@ REASON_MAX_LENGTH = 500  # every "motif" of a decision: orders, trade-ins, reser
 
 _ID = re.compile(r"[0-9]{1,18}")
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+BRAND_KEY_MAX_LENGTH = 120
+_SPACES = re.compile(r"\s+")
+
+
+def brand_key(value) -> str:
+    """The one key under which brands (or any short name people type) compare: Unicode
+    case folding, accents stripped, runs of spaces collapsed, trimmed; "Citroën",
+    "CITROËN" and " citroen " are all ``"citroen"``. Computed in Python and stored (e.g.
+    ``TradeIn.brand_key``) so that the database compares plain strings whatever its
+    ``UPPER`` or collation knows of Unicode (SQLite's is ASCII-only)."""
+    text = unicodedata.normalize("NFKD", str(value or "").casefold())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()[:BRAND_KEY_MAX_LENGTH]
 
 
 def parse_id(value) -> int | None:

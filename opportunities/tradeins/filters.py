@@ -2,10 +2,11 @@
 
 import django_filters
 from django import forms
-from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
+from openflex.core.inputs import brand_key
 from openflex.core.lists import ListFilterSet, SortFilter
+from opportunities.tradeins.forms import BrandCheckboxes
 from opportunities.tradeins.models import TradeIn
 
 
@@ -25,8 +26,8 @@ class TradeInValidationFilter(ListFilterSet):
         label=_("Marques"),
         choices=[],
         method="filter_brands",
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text=_("Aucune marque choisie : toutes les marques."),
+        widget=BrandCheckboxes,
+        help_text=_("Aucune case cochée : toutes les marques."),
         distinct=False,
     )
     methods = django_filters.MultipleChoiceFilter(
@@ -44,12 +45,11 @@ class TradeInValidationFilter(ListFilterSet):
         fields: list[str] = []
 
     def __init__(self, *args, brands=(), **kwargs):
+        """``brands``: ``(key, label)`` pairs (``tradein_brand_choices``)."""
         super().__init__(*args, **kwargs)
-        self.filters["brands"].extra["choices"] = [(b, b) for b in brands]
+        self.filters["brands"].extra["choices"] = list(brands)
 
     def filter_brands(self, queryset, name, values):
-        if not values:
-            return queryset
-        return queryset.annotate(brand_upper=Upper("brand")).filter(
-            brand_upper__in=[b.upper() for b in values]
-        )
+        """On the stored key (``TradeIn.brand_key``): the same comparison in any database."""
+        keys = sorted({key for key in map(brand_key, values) if key})
+        return queryset.filter(brand_key__in=keys) if keys else queryset

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from openflex.core.forms import ReasonField
 from openflex.core.images import image_check
+from openflex.core.inputs import brand_key
 from opportunities.sales.forms import money_field
 from opportunities.sales.models import Offer
 from opportunities.tradeins.models import TradeIn
@@ -153,6 +154,18 @@ class TradeInRefuseForm(forms.Form):
     )
 
 
+class BrandCheckboxes(forms.CheckboxSelectMultiple):
+    """The brand checkboxes of the validators' filters: their values are brand keys
+    (``tradein_brand_choices``), and a value sent otherwise spelt ("Citroën", a bookmarked
+    "CITROEN") checks and filters the same box."""
+
+    def value_from_datadict(self, data, files, name):
+        values = super().value_from_datadict(data, files, name) or []
+        if isinstance(values, str):
+            values = [values]
+        return list(dict.fromkeys(key for key in map(brand_key, values) if key))
+
+
 class ValidatorFilterForm(forms.Form):
     destinations = forms.MultipleChoiceField(
         label=_("Destination"),
@@ -164,8 +177,8 @@ class ValidatorFilterForm(forms.Form):
     brands = forms.MultipleChoiceField(
         label=_("Marques"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text=_("Aucune marque choisie : toutes les marques."),
+        widget=BrandCheckboxes,
+        help_text=_("Aucune case cochée : toutes les marques."),
     )
     methods = forms.MultipleChoiceField(
         label=_("Mode de création"),
@@ -175,5 +188,6 @@ class ValidatorFilterForm(forms.Form):
     )
 
     def __init__(self, *args, brands=(), **kwargs):
+        """``brands``: ``(key, label)`` pairs (``tradein_brand_choices``)."""
         super().__init__(*args, **kwargs)
-        self.fields["brands"].choices = [(b, b) for b in brands]
+        self.fields["brands"].choices = list(brands)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from openflex.core.images import random_name
+from openflex.core.inputs import BRAND_KEY_MAX_LENGTH
 from opportunities.customers.models import Customer
 from opportunities.fields import money_field, user_fk
 from opportunities.sales.models import Offer, Opportunity
@@ -70,6 +71,17 @@ class TradeIn(FSMModelMixin, models.Model):
     )
     # The customer's vehicle
     brand = models.CharField(_("marque"), max_length=60)
+    # ``brand_key(brand)`` (openflex.core.inputs), set by the services: the brand filter,
+    # the validators' saved filters and the routing compare on it, in plain SQL. No index
+    # of its own: it only narrows the pending requests that the status and point-of-sale
+    # indexes already find.
+    brand_key = models.CharField(
+        _("marque (clé de comparaison)"),
+        max_length=BRAND_KEY_MAX_LENGTH,
+        blank=True,
+        default="",
+        editable=False,
+    )
     model = models.CharField(_("modèle"), max_length=80)
     version = models.CharField(_("version"), max_length=160, blank=True)
     energy = models.CharField(_("énergie"), max_length=24, blank=True)
@@ -182,6 +194,7 @@ class ValidatorFilter(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tradein_filter"
     )
     destinations = models.JSONField(_("destinations"), default=list, blank=True)
+    # Brand keys (``brand_key``), compared with ``TradeIn.brand_key``.
     brands = models.JSONField(_("marques"), default=list, blank=True)
     methods = models.JSONField(_("modes de création"), default=list, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)

@@ -1,11 +1,11 @@
 """Reads of trade-ins: who may decide, what a validator sees, the page's actions (O-8)."""
 
+from collections import Counter, defaultdict
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Exists, Func, JSONField, OuterRef, Q, QuerySet
-from django.db.models.functions import Upper
+from django.db.models import Count, Exists, Func, JSONField, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
@@ -16,6 +16,7 @@ from openflex.accounts.selectors import (
     points_of_sale_for_user,
     user_is_platform_admin,
 )
+from openflex.core.inputs import brand_key
 from opportunities.sales import pricing, selectors
 from opportunities.sales.models import Opportunity
 from opportunities.tradeins.models import TradeIn, TradeInPhoto, ValidatorFilter
@@ -175,10 +176,9 @@ def tradeins_to_validate(*, user, destinations=(), brands=(), methods=()) -> Que
         qs = qs.filter(point_of_sale__in=_validator_pos_ids(user))
     if destinations:
         qs = qs.filter(destination__in=list(destinations))
-    if brands:
-        qs = qs.annotate(brand_upper=Upper("brand")).filter(
-            brand_upper__in=[b.upper() for b in brands]
-        )
+    keys = sorted({key for key in map(brand_key, brands) if key})
+    if keys:
+        qs = qs.filter(brand_key__in=keys)
     if methods:
         qs = qs.filter(creation_method__in=list(methods))
     return qs.select_related("point_of_sale", "opportunity__customer", "customer", "created_by")
@@ -194,7 +194,7 @@ def _matches_saved_filter_of(user) -> Q:
     saved = ValidatorFilter.objects.filter(user_id=user.pk)
     matching = saved.filter(
         Q(destinations=[]) | Q(destinations__contains=_as_json_array(OuterRef("destination"))),
-        Q(brands=[]) | Q(brands__contains=_as_json_array(Upper(OuterRef("brand")))),
+        Q(brands=[]) | Q(brands__contains=_as_json_array(OuterRef("brand_key"))),
         Q(methods=[]) | Q(methods__contains=_as_json_array(OuterRef("creation_method"))),
     )
     return ~Exists(saved) | Exists(matching)
@@ -222,19 +222,43 @@ def tradein_tile_count(user) -> int:
     return qs.filter(_matches_saved_filter_of(user)).count()
 
 
-def tradein_brand_choices() -> list[str]:
-    """Brands offered by the filter: those of the pending trade-ins and of the stock."""
+def _case_rank(spelling: str) -> int:
+    # On a tie: "Citroën" before "CITROËN" before "citroën".
+    return 0 if spelling == spelling.lower() else 1 if spelling == spelling.upper() else 2
+
+
+def _brand_label(key: str, spellings: Counter) -> str:
+    """The spelling typed most often (on a tie: mixed case, then capitals); title-case
+    when it is all lower-case or unknown ("BMW" stays, "citroen" shows "Citroen")."""
+    if not spellings:
+        return key.title()
+    best = max(spellings.items(), key=lambda s: (s[1], _case_rank(s[0]), s[0]))[0]
+    return best.title() if best == best.lower() else best
+
+
+def tradein_brand_choices(also=()) -> list[tuple[str, str]]:
+    """The brand filter's checkboxes, ``(brand key, label)`` sorted by key: one per brand
+    of the trade-ins and of the stock however it was typed ("Citroën", "CITROËN",
+    "citroen" are one box), plus the keys ``also`` (a validator's saved brands)."""
     from vehicles.models import Vehicle
 
-    brands = set(TradeIn.objects.annotate(b=Upper("brand")).values_list("b", flat=True).distinct())
-    brands |= set(Vehicle.objects.annotate(b=Upper("brand")).values_list("b", flat=True).distinct())
-    return sorted(b for b in brands if b)
+    spellings: dict[str, Counter] = defaultdict(Counter)
+    for model in (TradeIn, Vehicle):
+        rows = model.objects.order_by().values_list("brand").annotate(n=Count("pk"))
+        for brand, n in rows:
+            key = brand_key(brand)
+            if key:
+                spellings[key][" ".join(brand.split())] += n
+    for key in map(brand_key, also):
+        if key:
+            spellings.setdefault(key, Counter())
+    return [(key, _brand_label(key, spellings[key])) for key in sorted(spellings)]
 
 
 def tradein_validators_for(trade_in: TradeIn) -> QuerySet[User]:
     """The validators to notify of ``trade_in``, in one query (set-based routing)."""
     dest = [trade_in.destination]
-    brand = [trade_in.brand.strip().upper()]
+    brand = [brand_key(trade_in.brand)]
     method = [trade_in.creation_method]
     validator = (
         Q(user_permissions__codename="validate_tradeins")
@@ -258,9 +282,7 @@ def tradein_validators_for(trade_in: TradeIn) -> QuerySet[User]:
         for user in users:
             saved = getattr(user, "tradein_filter", None)
             if saved is None or all(
-                not getattr(saved, name)
-                or value
-                in [str(v).upper() if name == "brands" else v for v in getattr(saved, name)]
+                not getattr(saved, name) or value in getattr(saved, name)
                 for name, value in wanted.items()
             ):
                 keep.append(user.pk)

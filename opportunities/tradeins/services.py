@@ -13,7 +13,7 @@ from django_fsm import can_proceed
 from openflex.accounts import rules
 from openflex.accounts.models import PhysicalSite
 from openflex.core.images import ReencodedImage, image_reencode
-from openflex.core.inputs import reason_clean
+from openflex.core.inputs import brand_key, reason_clean
 from openflex.core.money import format_money
 from openflex.notifications.services import email_send, notifications_create_bulk
 from openflex.outbox.services import effect_enqueue, effect_key
@@ -129,6 +129,8 @@ def tradein_clean(values: dict) -> dict:
             cleaned[name] = str(cleaned[name]).strip()
     if cleaned.get("registration"):
         cleaned["registration"] = cleaned["registration"].upper()
+    if "brand" in cleaned:
+        cleaned["brand_key"] = brand_key(cleaned["brand"])
     return cleaned
 
 
@@ -325,6 +327,7 @@ def tradein_update(
     if changed:
         trade_in.save(update_fields=changed)
     _save_photos(trade_in, photos)
+    changed = [name for name in changed if name != "brand_key"]  # it follows the brand
     if changed or photos:
         labels = [str(TradeIn._meta.get_field(n).verbose_name) for n in changed]
         if photos:
@@ -619,7 +622,7 @@ def validator_filter_save(*, user, destinations=(), brands=(), methods=()) -> Va
         raise ValidationError(_("Filtre inconnu."))
     values = {
         "destinations": sorted(set(destinations)),
-        "brands": sorted({b.strip().upper() for b in brands if b.strip()}),
+        "brands": sorted({key for key in map(brand_key, brands) if key}),
         "methods": sorted(set(methods)),
         "updated_at": timezone.now(),
     }

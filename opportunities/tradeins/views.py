@@ -231,7 +231,7 @@ def tradein_validation_list(request: HttpRequest) -> HttpResponse:
     if not tradeins_selectors.user_is_tradein_validator(request.user):
         raise PermissionDenied
     saved = tradeins_selectors.validator_filter_values(request.user)
-    brands = sorted(set(tradeins_selectors.tradein_brand_choices()) | set(saved["brands"]))
+    brands = tradeins_selectors.tradein_brand_choices(also=saved["brands"])
     if request.method == "POST":
         form = ValidatorFilterForm(request.POST, brands=brands)
         if form.is_valid():

@@ -2,9 +2,8 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -12,18 +11,22 @@ from django_fsm import TransitionNotAllowed
 
 from openflex.accounts import rules
 from openflex.accounts.permissions import rule_required
+from openflex.core import lists
 
 from .. import selectors, services
 from ..models import OwnershipTransfer
+from .filters import PriceChangeFilter, TransferFilter
 from .forms import DecisionForm
 
 
 @rule_required(rules.can_validate_prices)
 @require_GET
 def price_change_list(request: HttpRequest) -> HttpResponse:
-    qs = selectors.price_changes_to_validate(user=request.user)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "vehicles/price_changes.html", {"page": page, "form": DecisionForm()})
+    user = request.user
+    filterset = PriceChangeFilter(
+        request.GET, queryset=selectors.price_changes_to_validate(user=user), user=user
+    )
+    return lists.render_list(request, "vehicles/price_changes.html", filterset)
 
 
 @rule_required(rules.can_validate_prices)
@@ -53,18 +56,23 @@ def price_change_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @rule_required(rules.sees_stock)
 @require_GET
 def transfer_list(request: HttpRequest) -> HttpResponse:
-    status = request.GET.get("statut", "")
-    if status not in OwnershipTransfer.Status.values:
-        status = ""
-    qs = selectors.transfers_for_user(user=request.user, status=status)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    user_pos_ids = set(request.user.points_of_sale.values_list("pk", flat=True))
-    for transfer in page:
-        transfer.can_decide = transfer.status == OwnershipTransfer.Status.TO_VALIDATE and (
-            services.transfer_can_decide(request.user, transfer, user_pos_ids=user_pos_ids)
-        )
-    context = {"page": page, "status": status, "statuses": OwnershipTransfer.Status.choices}
-    return render(request, "vehicles/transfers.html", context)
+    user = request.user
+    filterset = TransferFilter(
+        request.GET, queryset=selectors.transfers_for_user(user=user), user=user
+    )
+
+    def with_decision(transfers):
+        # The user's point-of-sale ids are read once and cached on the user (the rows'
+        # vehicle links ask them too): no query per row.
+        for transfer in transfers:
+            transfer.can_decide = transfer.status == OwnershipTransfer.Status.TO_VALIDATE and (
+                services.transfer_can_decide(
+                    user, transfer, user_pos_ids=rules.user_point_of_sale_ids(user)
+                )
+            )
+            yield transfer
+
+    return lists.render_list(request, "vehicles/transfers.html", filterset, rows=with_decision)
 
 
 @rule_required(rules.sees_stock)

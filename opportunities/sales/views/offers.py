@@ -196,6 +196,10 @@ def _offer_context(
         "show_ht": bool(show_ht),
         "is_open": is_open,
         "lines": lines,
+        # A decided offer shows its pack's lines in the pack card and the others in their
+        # own card, left out when there are none (#13: no empty box).
+        "pack_lines": [line for line in lines if line.kind == OfferLine.Kind.PACK],
+        "other_lines": [line for line in lines if line.kind != OfferLine.Kind.PACK],
         "live_orders": live_orders,
         "vehicle_notices": services.offer_vehicle_notices(offer=offer),
         "actions": sales_actions.available_actions(offer, user),

@@ -9,7 +9,7 @@ from opportunities.sales import services
 from opportunities.sales.models import Offer, OfferLine, Order
 from tests.accounts.factories import PointOfSaleFactory, UserFactory
 from tests.lists import assert_list_queries
-from tests.opportunities.factories import OpportunityFactory
+from tests.opportunities.factories import OpportunityFactory, PackElementFactory, PackFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -99,6 +99,60 @@ def test_offer_builder_recomputes_on_the_server(client, seller, offer):
     offer.refresh_from_db()
     assert offer.administrative_fees == Decimal("276.76")
     assert OfferLine.objects.filter(offer=offer, label="Tapis", amount=Decimal("99.99")).exists()
+
+
+LINES_CARD = "Avantages client, accessoires et prestations"
+
+
+@pytest.mark.parametrize("show_ht", [False, True], ids=["ttc", "ht"])
+def test_a_decided_offer_with_only_pack_lines_shows_them_in_the_pack_card(
+    client, seller, offer, show_ht
+):
+    """#13: the lines card of a validated offer with only pack lines was an empty box; the
+    pack lines show in the pack card (where the builder chose them), and the lines card
+    only when it has lines."""
+    pack = PackFactory(name="Pack Sérénité")
+    kept = PackElementFactory(pack=pack, label="Plein de carburant", price=Decimal("120.00"))
+    PackElementFactory(pack=pack, label="Tapis de sol", price=Decimal("60.00"))
+    services.offer_update(
+        offer=offer,
+        by=seller,
+        vehicle_price=Decimal("15000.00"),
+        pack=pack,
+        pack_elements={kept.pk},
+        show_ht=show_ht,
+    )
+    services.offer_validate(offer=offer, by=seller)
+    assert list(offer.lines.values_list("kind", flat=True)) == [OfferLine.Kind.PACK]
+    client.force_login(seller)
+    url = reverse("opportunities:offer_detail", args=[offer.pk])
+    body = client.get(url).content.decode()
+    assert LINES_CARD not in body
+    pack_card = body.split("Pack livraison</h2>", 1)[1].split("</section>", 1)[0]
+    assert "Pack Sérénité" in pack_card and "Plein de carburant" in pack_card
+    assert ("100,00\u00a0€ HT" if show_ht else "120,00\u00a0€") in pack_card
+    assert "Tapis de sol" not in body
+
+    # With another line, the card shows it (and not the pack line).
+    new = services.offer_modify(offer=offer, by=seller)
+    services.offer_update(
+        offer=new,
+        by=seller,
+        vehicle_price=Decimal("15000.00"),
+        pack=pack,
+        pack_elements={kept.pk},
+        lines=[("accessoire", "Attelage", Decimal("450.00"), None)],
+    )
+    services.offer_validate(offer=new, by=seller)
+    body = client.get(reverse("opportunities:offer_detail", args=[new.pk])).content.decode()
+    lines_card = body.split(LINES_CARD, 1)[1].split("</section>", 1)[0]
+    assert "Attelage" in lines_card and "Plein de carburant" not in lines_card
+
+
+def test_an_open_offer_keeps_its_lines_card_to_add_lines(client, seller, offer):
+    client.force_login(seller)
+    body = client.get(reverse("opportunities:offer_detail", args=[offer.pk])).content.decode()
+    assert LINES_CARD in body and 'name="add_line"' in body
 
 
 def test_offer_builder_refuses_a_discount_above_the_price(client, seller, offer):

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from openflex.accounts.selectors import user_group_types
+from openflex.core.inputs import brand_key
 from openflex.home.tiles import tile_get, tiles_for_user
 from openflex.notifications.models import Notification, OutboundEmail
 from opportunities.tradeins import selectors as tradeins_selectors
@@ -22,8 +23,8 @@ def _validator(pos, **filters):
     user = UserFactory(
         group_type="valideur-reprises", points_of_sale=[pos], rights=["validate_tradeins"]
     )
-    if filters:
-        ValidatorFilter.objects.create(user=user, **filters)
+    if filters:  # through the service: brands are stored as keys
+        tradeins_services.validator_filter_save(user=user, **filters)
     return user
 
 
@@ -183,13 +184,13 @@ def test_saved_filters_are_preselected_at_the_next_visit(client, pos, brand_trad
     )
     assert response.status_code == 302
     saved = ValidatorFilter.objects.get(user=validator)
-    assert saved.destinations == ["professionnel"] and saved.brands == ["PEUGEOT"]
+    assert saved.destinations == ["professionnel"] and saved.brands == ["peugeot"]
     client.logout()
     client.force_login(validator)
     page = client.get(url)
     form = page.context["form"]
     assert form["destinations"].value() == ["professionnel"]
-    assert form["brands"].value() == ["PEUGEOT"]
+    assert form["brands"].value() == ["peugeot"]
     assert form["methods"].value() == ["campagne"]
     body = page.content.decode()
     assert re.search(r'<input[^>]*value="professionnel"[^>]*checked', body)
@@ -229,3 +230,115 @@ def test_the_tile_counts_the_same_both_ways(pos, monkeypatch, django_capture_on_
     in_sql = tradeins_selectors.tradein_tile_count(pro)
     monkeypatch.setattr(tradeins_selectors, "_json_contains_supported", lambda: False)
     assert tradeins_selectors.tradein_tile_count(pro) == in_sql == 1
+
+
+# --- Brands compare on their key (#13): case, accents and spaces do not count ----------
+
+CITROEN_SPELLINGS = ["Citroën", "CITROËN", "citroen"]
+
+
+def test_the_brand_key_folds_case_accents_and_spaces():
+    assert {brand_key(b) for b in [*CITROEN_SPELLINGS, "  CITROEN ", "Citroe\u0308n"]} == {
+        "citroen"
+    }
+    assert brand_key("Land   Rover") == "land rover" and brand_key("Škoda") == "skoda"
+    assert brand_key("Straße") == brand_key("STRASSE")
+
+
+def test_the_services_store_the_key_and_follow_the_brand(
+    pos, validator, django_capture_on_commit_callbacks
+):
+    trade_in = _request(pos, django_capture_on_commit_callbacks, brand="  CITROËN ")
+    assert (trade_in.brand, trade_in.brand_key) == ("CITROËN", "citroen")
+    tradeins_services.tradein_update(trade_in=trade_in, by=validator, brand="Škoda", model="208")
+    trade_in.refresh_from_db()
+    assert trade_in.brand_key == "skoda"
+    event = trade_in.events.first()  # the key follows the brand, unnamed in the history
+    assert "marque" in event.message and "clé" not in event.message
+    assert "brand_key" not in event.data["fields"]
+
+
+@pytest.mark.parametrize("saved", CITROEN_SPELLINGS)
+def test_one_saved_brand_routes_every_spelling(
+    routing, pos, saved, django_capture_on_commit_callbacks
+):
+    """A saved "Citroën" routes a "CITROEN" request, both ways (PostgreSQL's JSON
+    containment and the Python path of SQLite)."""
+    citroen = _validator(pos, brands=[saved])
+    assert ValidatorFilter.objects.get(user=citroen).brands == ["citroen"]
+    for spelling in ["CITROEN", *CITROEN_SPELLINGS]:
+        trade_in = _request(pos, django_capture_on_commit_callbacks, brand=spelling)
+        url = reverse("opportunities:tradein_detail", args=[trade_in.pk])
+        assert Notification.objects.filter(
+            recipient=citroen, kind="tradein_request", url=url
+        ).exists(), spelling
+        assert citroen in tradeins_selectors.tradein_validators_for(trade_in)
+    peugeot = _request(pos, django_capture_on_commit_callbacks, brand="Peugeot")
+    assert citroen not in tradeins_selectors.tradein_validators_for(peugeot)
+    assert tradeins_selectors.tradein_tile_count(citroen) == 4
+
+
+def test_the_list_filters_every_spelling_with_one_checkbox(
+    client, pos, django_capture_on_commit_callbacks
+):
+    for spelling in [*CITROEN_SPELLINGS, "Citroën"]:
+        _request(pos, django_capture_on_commit_callbacks, brand=spelling)
+    _request(pos, django_capture_on_commit_callbacks, brand="Peugeot")
+    validator = _validator(pos)
+    client.force_login(validator)
+    url = reverse("opportunities:tradein_list")
+    page = client.get(url)
+    body = page.content.decode()
+    # A checkbox per brand key, labelled as typed most often; no native multi-select.
+    assert "<select" not in body.split('name="brands"')[0].rsplit("<fieldset", 1)[-1]
+    boxes = re.findall(r'<input type="checkbox" name="brands" value="([^"]*)"', body)
+    assert boxes.count("citroen") == 1 and "peugeot" in boxes
+    choices = dict(page.context["form"].fields["brands"].choices)
+    assert choices["citroen"] == "Citroën" and choices["peugeot"] == "Peugeot"
+    for value in ["citroen", "Citroën", "CITROËN"]:  # a bookmarked spelling too
+        page = client.get(url, {"f": "1", "brands": value})
+        assert page.context["page"].paginator.count == 4, value
+        assert re.search(r'<input[^>]*value="citroen"[^>]*checked', page.content.decode())
+    assert client.get(url, {"f": "1"}).context["page"].paginator.count == 5
+    # Saved from the list, then preselected and routed.
+    assert client.post(url, {"brands": ["CITROËN"]}).status_code == 302
+    assert ValidatorFilter.objects.get(user=validator).brands == ["citroen"]
+    assert client.get(url).context["page"].paginator.count == 4
+
+
+@pytest.mark.parametrize(
+    ("typed", "label"),
+    [
+        (["Citroën", "Citroën", "CITROËN"], "Citroën"),
+        (["CITROËN", "Citroën"], "Citroën"),  # a tie: not the capitals
+        (["citroen"], "Citroen"),
+        (["BMW", "bmw"], "BMW"),
+    ],
+)
+def test_the_label_is_the_spelling_typed_most_often(
+    pos, typed, label, django_capture_on_commit_callbacks
+):
+    for spelling in typed:
+        _request(pos, django_capture_on_commit_callbacks, brand=spelling)
+    choices = dict(tradeins_selectors.tradein_brand_choices(also=["Audi"]))
+    assert choices[brand_key(typed[0])] == label
+    assert choices["audi"] == "Audi"  # a saved brand nobody typed (any more)
+
+
+def test_the_migration_fills_the_keys_and_converts_saved_brands(
+    pos, django_capture_on_commit_callbacks
+):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("opportunities.migrations.0008_tradein_brand_key")
+    trade_in = _request(pos, django_capture_on_commit_callbacks, brand="CITROËN")
+    TradeIn.objects.update(brand_key="")
+    old = _validator(pos)
+    ValidatorFilter.objects.create(user=old, brands=["CITROËN", "PEUGEOT"])
+    migration.fill_brand_keys(apps, None)
+    trade_in.refresh_from_db()
+    assert trade_in.brand_key == "citroen"
+    assert ValidatorFilter.objects.get(user=old).brands == ["citroen", "peugeot"]
+    assert old in tradeins_selectors.tradein_validators_for(trade_in)
