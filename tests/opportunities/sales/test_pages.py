@@ -331,3 +331,26 @@ def test_order_page_query_count_does_not_grow(client, seller, draft_order):
     for tab, budget in (("resume", 7), ("historique", 8)):
         url = reverse("opportunities:order_detail", args=[draft_order.pk]) + f"?onglet={tab}"
         assert_list_queries(client, url, add, budget=budget, many=8, partial=False)
+
+
+def test_offer_page_query_count_does_not_grow(client, seller, offer):
+    """X-2 (issue 11): the offer page costs the same with 2 or 12 lines."""
+    from opportunities.sales.models import OfferLine
+
+    def add(n):
+        start = offer.lines.count()
+        OfferLine.objects.bulk_create(
+            OfferLine(
+                offer=offer,
+                kind=OfferLine.Kind.ACCESSORY,
+                label=f"Accessoire {start + i}",
+                amount=Decimal("120.00"),
+                position=start + i,
+            )
+            for i in range(n)
+        )
+
+    client.force_login(seller)
+    url = reverse("opportunities:offer_detail", args=[offer.pk])
+    counts = assert_list_queries(client, url, add, budget=13, partial=False)
+    assert "Accessoire 11" in counts.response.content.decode()

@@ -225,3 +225,17 @@ def test_estimate_pdf_of_a_request_without_customer(pos, django_capture_on_commi
     )
     text = PdfReader(io.BytesIO(documents.tradein_estimate_pdf(trade_in))).pages[0].extract_text()
     assert "Dacia" in text
+
+
+def test_tradein_page_query_count_does_not_grow(client, seller, trade_in):
+    """X-2 (issue 11): the trade-in page costs the same with a short or a long history."""
+    from opportunities.tradeins.services import tradein_event_record
+    from tests.lists import assert_list_queries
+
+    def add(n):
+        for i in range(n):
+            tradein_event_record(trade_in=trade_in, kind="note", message=f"Note {i}", by=seller)
+
+    client.force_login(seller)
+    url = reverse("opportunities:tradein_detail", args=[trade_in.pk])
+    assert_list_queries(client, url, add, budget=8, partial=False)
