@@ -37,9 +37,10 @@ class VehicleFactory(factory.django.DjangoModelFactory):
 
 
 def local_days_ago(days: int):
-    """Noon, ``days`` calendar days ago in the local time zone: the "days since" counters
-    count calendar days, and ``now - timedelta(days=…)`` can land on another date near
-    midnight when a daylight-saving change lies in between."""
+    """Noon, ``days`` calendar days ago in the local time zone: the "days since" and "days
+    late" counters count calendar days, and ``now - timedelta(days=…)`` lands on another
+    date near midnight (and one hour off across a daylight-saving change). Noon keeps the
+    date whatever the hour the tests run at; it is more than ``days - 1`` × 24 h ago."""
     from datetime import datetime, time, timedelta
 
     from django.utils import timezone

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from openflex.notifications.models import Notification, OutboundEmail
 from tests.accounts.factories import PhysicalSiteFactory, UserFactory
-from tests.vehicles.factories import VehicleFactory
+from tests.vehicles.factories import VehicleFactory, local_days_ago
 from vehicles.delays import selectors as delays
 from vehicles.delays.services import (
     delay_scan,
@@ -33,9 +33,7 @@ def stay(statuses, code, days, parc="VO", destination="particulier"):
 
 def in_status_since(days: int, **kwargs) -> Vehicle:
     vehicle = VehicleFactory(**kwargs)
-    Vehicle.objects.filter(pk=vehicle.pk).update(
-        status_changed_at=timezone.now() - timedelta(days=days, hours=1)
-    )
+    Vehicle.objects.filter(pk=vehicle.pk).update(status_changed_at=local_days_ago(days))
     vehicle.refresh_from_db()
     return vehicle
 

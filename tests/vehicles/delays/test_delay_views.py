@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from openflex.notifications.models import OutboundEmail
 from tests.accounts.factories import PhysicalSiteFactory, UserFactory
-from tests.vehicles.factories import VehicleFactory
+from tests.vehicles.factories import VehicleFactory, local_days_ago
 from vehicles.models import StatusMaxStay, Vehicle
 
 pytestmark = pytest.mark.django_db
@@ -57,9 +57,7 @@ def late(statuses, site):
     }
     ages = {"vo": 40, "vn": 30, "vo2": 12, "on_time": 2}
     for key, days in ages.items():
-        Vehicle.objects.filter(pk=vehicles[key].pk).update(
-            status_changed_at=timezone.now() - timedelta(days=days, hours=2)
-        )
+        Vehicle.objects.filter(pk=vehicles[key].pk).update(status_changed_at=local_days_ago(days))
     return vehicles
 
 
