@@ -19,6 +19,7 @@ from opportunities.sales.models import (
     Order,
     OrderEvent,
 )
+from opportunities.sales.signals import order_status_changed
 from vehicles.models import VehicleEvent
 from vehicles.services import vehicle_event_record
 
@@ -199,6 +200,9 @@ def _order_transition(
         message=message,
         reason=reason,
     )
+    order_status_changed.send(
+        sender=Order, order=order, from_status=previous, to_status=order.status, by=by
+    )
     return previous
 
 
@@ -216,5 +220,8 @@ def _order_restore(*, order: Order, by, message: str, reason: str = "") -> Order
     order.save(update_fields=["status", "status_before"])
     order_event_record(
         order=order, kind="restore", by=by, from_status=previous, message=message, reason=reason
+    )
+    order_status_changed.send(
+        sender=Order, order=order, from_status=previous, to_status=order.status, by=by
     )
     return order

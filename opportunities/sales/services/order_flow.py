@@ -38,6 +38,7 @@ from opportunities.sales.services.core import (
 )
 from opportunities.sales.services.offers import _offer_copy
 from opportunities.sales.services.orders import order_payment_errors
+from opportunities.sales.signals import order_status_changed
 from vehicles.models import Parc, StandardStatus, Vehicle
 from vehicles.services import vehicle_status_follow_sale
 
@@ -152,6 +153,9 @@ def _order_wait_for_transfer(*, order: Order, vehicle: Vehicle, by) -> Order:
         message=_("En attente du transfert de propriété : %(src)s → %(dst)s")
         % {"src": vehicle.point_of_sale.name, "dst": order.point_of_sale.name},
         data={"transfer": transfer.pk},
+    )
+    order_status_changed.send(
+        sender=Order, order=order, from_status=previous, to_status=order.status, by=by
     )
     return order
 

@@ -18,7 +18,7 @@ from opportunities.customers import services as customers_services
 from opportunities.customers.forms import LegalRepresentativeForm
 from opportunities.documents import services as documents
 from opportunities.sales import actions as sales_actions
-from opportunities.sales import selectors
+from opportunities.sales import order_panels, selectors
 from opportunities.sales import services as sales_services
 from opportunities.sales.filters import OrderFilter
 from opportunities.sales.forms import (
@@ -88,6 +88,8 @@ def _order_context(request, order, payment_form=None, reason_errors=None):
         "events": selectors.order_events(order=order)[:200],
         "reason_errors": reason_errors or {},
         "rep_form": LegalRepresentativeForm(),
+        "aside_panels": order_panels.panels_render_context(request, order, place="aside"),
+        "payment_panels": order_panels.panels_render_context(request, order, place="reglement"),
     }
 
 
