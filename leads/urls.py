@@ -1,9 +1,9 @@
-from django.urls import path
-from django.utils.translation import gettext_lazy as _
-
-from openflex.core.modules import module_pending
+from django.urls import include, path
 
 app_name = "leads"
 urlpatterns = [
-    path("leads/", module_pending(_("Leads")), name="index"),
+    path("", include("leads.inbox.urls")),  # tasks, conversion, lifetime settings (L-1, L-2, L-7)
+    path("", include("leads.intake.urls")),  # sources and API keys (L-1)
+    path("", include("leads.calls.urls")),  # calls, tracking numbers (L-3)
+    path("", include("leads.stats.urls")),  # statistics (L-5, L-6)
 ]

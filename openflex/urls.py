@@ -1,5 +1,6 @@
 from django.urls import include, path
 
+from leads.api import api as lead_api
 from openflex.core.views import healthz
 
 urlpatterns = [
@@ -11,7 +12,9 @@ urlpatterns = [
     path("", include("vehicles.urls")),
     path("", include("opportunities.urls")),
     path("", include("payments.urls")),
+    path("", include("signatures.urls")),
     path("", include("leads.urls")),
+    path("api/", lead_api.urls),  # the JSON API (django-ninja, Bearer keys, no session)
 ]
 
 # French error pages in the site's layout, with a way back (openflex/core/errors.py).

@@ -1,9 +1,9 @@
-from django.urls import path
-from django.utils.translation import gettext_lazy as _
-
-from openflex.core.modules import module_pending
+from django.urls import include, path
 
 app_name = "payments"
 urlpatterns = [
-    path("paiements/", module_pending(_("Paiements")), name="index"),
+    path("", include("payments.board.urls")),
+    path("", include("payments.ereservations.urls")),
+    path("", include("payments.transactions.urls")),
+    path("", include("payments.providers.urls")),
 ]

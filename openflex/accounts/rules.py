@@ -221,3 +221,29 @@ def can_manage_products(user) -> bool:
 
 def can_validate_transfers(user) -> bool:
     return is_authenticated(user) and user.has_perm(VALIDATE_TRANSFERS)
+
+
+# --- Leads (L-1) ----------------------------------------------------------------------
+
+
+def works_on_leads(user) -> bool:
+    """The leads' inbox: the sale side (the secretary takes calls and web leads too)."""
+    return works_on_sales(user)
+
+
+def may_open_lead_task(user, *, point_of_sale_id: int | None) -> bool:
+    """The rule of ``lead_task_queryset_for_user`` for one loaded task: every task of the
+    user's points of sale (a shared inbox: anyone there may take one)."""
+    return works_on_leads(user) and works_at(user, point_of_sale_id)
+
+
+# --- Lead statistics and calls (L-3, L-5, L-6) ------------------------------------------
+
+# Who reads the lead statistics of their points of sale: those who steer the team.
+LEAD_STATISTICS_TYPES = frozenset({UserGroupType.DIRECTOR, UserGroupType.SALES_MANAGER})
+
+
+def sees_lead_statistics(user) -> bool:
+    """Source, collaborator and transformation statistics (L-5, L-6): directors and sales
+    managers of their points of sale; platform administrators everywhere."""
+    return has_group_type(user, LEAD_STATISTICS_TYPES)

@@ -37,6 +37,8 @@ class Notification(models.Model):
 # What each kind of email is, as Paramètres › Emails envoyés names it (#13): one mapping
 # for every app that sends (``email_send(kind=…)``); an unknown kind shows as stored.
 EMAIL_KINDS = {
+    "payment_request": _("Paiement de l'acompte (lien de e-paiement)"),
+    "payment_confirmation": _("Confirmation de e-paiement"),
     "account_invitation": _("Invitation à OpenFlex"),
     "profile_changed": _("Profil modifié"),
     "email_change_code": _("Code de changement d'email"),
@@ -50,6 +52,9 @@ EMAIL_KINDS = {
     "reservation_48h": _("Véhicule réservé arrivé"),
     "tradein_request": _("Demande d'estimation de reprise"),
     "tradein_decision": _("Décision sur une reprise"),
+    "signature_request": _("Demande de signature électronique"),
+    "signature_reminder": _("Relance de signature électronique"),
+    "ereservation_dealer": _("e-Réservation d'un véhicule par un internaute"),
 }
 
 

@@ -24,6 +24,7 @@ from django.utils import timezone
 from openflex.outbox.services import effect_enqueue, effect_requeue, record_after_effect
 
 from .models import Notification, OutboundEmail
+from .signals import email_failed
 
 logger = logging.getLogger(__name__)
 
@@ -231,6 +232,7 @@ def email_fail(*, email_id: int, error: str) -> None:
     email.error = error
     email.save(update_fields=["status", "error"])
     logger.error("email %s failed for good: %s", email_id, error)
+    email_failed.send(sender=OutboundEmail, email=email, error=error)
 
 
 def email_retry(*, email_id: int) -> OutboundEmail:

@@ -44,6 +44,19 @@ SITE_URL = env("OPENFLEX_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Financing partner for the automatic simulations and requests (V-13): "sandbox" is the
 # CGI sandbox provider of development and tests.
 FINANCING_PROVIDER = env("FINANCING_PROVIDER", "sandbox")
+# E-payment (P-4, P-5, X-3): validity of a customer's payment link, delay after which the
+# reconciliation job asks the provider about a payment still "envoyé", and the dealer's
+# privacy-policy page linked from the payment emails (empty: the built-in page).
+PAYMENTS_LINK_MAX_AGE_DAYS = int(env("OPENFLEX_PAYMENTS_LINK_MAX_AGE_DAYS", "14"))
+PAYMENTS_RECONCILE_AFTER_MINUTES = int(env("OPENFLEX_PAYMENTS_RECONCILE_AFTER_MINUTES", "30"))
+PRIVACY_POLICY_URL = env("OPENFLEX_PRIVACY_POLICY_URL", "")
+# SMS backend of the e-signature codes (S-7): "outbox" records them only (development,
+# tests, demo: Paramètres › SMS envoyés); "twilio" sends through Twilio's REST API.
+SMS_BACKEND = env("OPENFLEX_SMS_BACKEND", "outbox")
+TWILIO_ACCOUNT_SID = env("TWILIO_ACCOUNT_SID", "")
+TWILIO_AUTH_TOKEN = env("TWILIO_AUTH_TOKEN", "")
+TWILIO_FROM = env("TWILIO_FROM", "")  # an E.164 number, or a Messaging Service SID (MG…)
+TWILIO_API_BASE = env("TWILIO_API_BASE", "https://api.twilio.com")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -60,6 +73,7 @@ INSTALLED_APPS = [
     "django_fsm",
     "axes",
     "csp",
+    "ninja",  # the lead API's OpenAPI page (/api/docs): its templates and static files
     "openflex.core",
     "openflex.accounts",
     "openflex.outbox",
@@ -317,11 +331,33 @@ CELERY_BEAT_SCHEDULE = {
         "task": "opportunities.reservations.tasks.reservations_expire_task",
         "schedule": timedelta(minutes=5),
     },
+    # Every 5 minutes: release the e-reservations whose paid hold is over; their payment
+    # becomes "à rembourser" (P-8).
+    "payments-ereservations-expire": {
+        "task": "payments.ereservations.tasks.ereservations_expire_task",
+        "schedule": timedelta(minutes=5),
+    },
     # Every night at 03:25: automatic financing simulations of the VD/VO in sales stock
     # whose selling price changed since their simulations were made (V-13).
     "opportunities-financing-refresh": {
         "task": "opportunities.financing.tasks.financing_simulations_refresh_due_task",
         "schedule": crontab(hour=3, minute=25),
+    },
+    # Every 10 minutes: expire the e-signature requests whose stored expiry passed (S-3).
+    "signatures-expire": {
+        "task": "signatures.requests.tasks.signatures_expire_task",
+        "schedule": timedelta(minutes=10),
+    },
+    # Every 15 minutes: send the e-signature reminders that are due (S-3).
+    "signatures-remind": {
+        "task": "signatures.requests.tasks.signatures_remind_task",
+        "schedule": timedelta(minutes=15),
+    },
+    # Every 10 minutes: ask the payment provider about e-payments still "envoyé" after
+    # PAYMENTS_RECONCILE_AFTER_MINUTES (a lost callback never leaves a paid deposit pending, P-5).
+    "payments-reconcile": {
+        "task": "payments.transactions.tasks.payments_reconcile_task",
+        "schedule": timedelta(minutes=10),
     },
     # Every night at 03:10: forget expired profile security codes.
     "security-codes-purge": {
@@ -332,6 +368,13 @@ CELERY_BEAT_SCHEDULE = {
     "throttles-purge": {
         "task": "openflex.core.tasks.throttles_purge_task",
         "schedule": crontab(hour=3, minute=20),
+    },
+    # Every minute: send the leads' reminders before neglect that are due (stored due
+    # times, claimed with skip_locked, marked sent with the email enqueued) and mark the
+    # tasks past their lifetime "en souffrance" (L-2).
+    "leads-reminders-scan": {
+        "task": "leads.inbox.tasks.lead_reminders_scan_task",
+        "schedule": timedelta(minutes=1),
     },
 }
 

@@ -225,7 +225,8 @@ def order_form_watermark(order: Order) -> str:
     an order that no longer binds anyone says so."""
     if order.status in VOID_STATUSES:
         return _("%s — sans valeur contractuelle") % order.get_status_display()
-    if order.validated_at is None:
+    if order.validated_at is None and order.status != Order.Status.PENDING_SIGNATURE:
+        # The form sent for e-signature is the one the customer signs (S-4).
         return _("Projet — non valable pour signature")
     return ""
 

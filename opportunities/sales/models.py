@@ -502,9 +502,28 @@ class Order(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     # A source without ``custom`` is a step the services take on their own (after a
     # signature, a transfer, a replacement). Buttons: primary first, danger last.
 
-    # Submission ("Valider la commande" / "Envoyer en e-signature")
-    @transition(field=status, source=S.DRAFT, target=S.PENDING_SIGNATURE)
+    # Submission ("Valider la commande" / "Valider et envoyer pour e-signature"): the
+    # e-signature module (signatures/flows) creates the request when the order enters
+    # PENDING_SIGNATURE (``order_status_changed``); the sale side never imports it.
+    @transition(
+        field=status,
+        source=S.DRAFT,
+        target=S.PENDING_SIGNATURE,
+        permission=rights.order_may_act,
+        custom={
+            "action": "esign",
+            "label": _("Valider et envoyer pour e-signature"),
+            "title": _("Le client signe le bon de commande en ligne, avec un code reçu par SMS"),
+            "tone": "secondary",
+        },
+    )
     def send_for_signature(self) -> None:
+        pass
+
+    # The customer refused to sign, or the link expired (S-4): the order goes back to its
+    # salesperson as a draft, with the reason in its timeline (sent again, or on paper).
+    @transition(field=status, source=S.PENDING_SIGNATURE, target=S.DRAFT)
+    def signature_failed(self) -> None:
         pass
 
     @transition(field=status, source=[S.DRAFT, S.PENDING_SIGNATURE], target=S.PENDING_TRANSFER)

@@ -18,7 +18,7 @@ from openflex.accounts.selectors import (
 )
 from openflex.core.inputs import brand_key
 from opportunities.sales import pricing, selectors
-from opportunities.sales.models import Opportunity
+from opportunities.sales.models import Offer, Opportunity
 from opportunities.tradeins.models import TradeIn, TradeInPhoto, ValidatorFilter
 
 PENDING = [TradeIn.Status.TO_VALIDATE, TradeIn.Status.AUCTION]
@@ -290,6 +290,18 @@ def tradein_validators_for(trade_in: TradeIn) -> QuerySet[User]:
     return User.objects.filter(pk__in=ids).filter(matches).order_by("pk")
 
 
+def _has_pending_offer(trade_in: TradeIn) -> bool:
+    """A validated offer on the trade-in's VO in its opportunity (S-4, "offre de reprise")."""
+    return (
+        bool(trade_in.stock_vehicle_id)
+        and Offer.objects.filter(
+            opportunity_id=trade_in.opportunity_id,
+            vehicle_id=trade_in.stock_vehicle_id,
+            status=Offer.Status.VALIDATED,
+        ).exists()
+    )
+
+
 def tradein_actions(*, trade_in: TradeIn, user) -> list[dict]:
     """The buttons of the trade-in page, from the transitions open to this user."""
     actions = []
@@ -307,6 +319,17 @@ def tradein_actions(*, trade_in: TradeIn, user) -> list[dict]:
             trade_in.opportunity_id and trade_in.opportunity.status == Opportunity.Status.OPEN
         )
         if trade_in.kind == TradeIn.Kind.DRY and opportunity_open and not trade_in.completed_at:
+            if not _has_pending_offer(trade_in):
+                actions.append(
+                    {
+                        "action": "offre",
+                        "label": _("Établir l'offre de reprise"),
+                        "style": "",
+                        "title": _(
+                            "Une offre validée que le client signe (en ligne ou sur papier)"
+                        ),
+                    }
+                )
             actions.append(
                 {"action": "finaliser", "label": _("Finaliser la reprise"), "style": "primary"}
             )

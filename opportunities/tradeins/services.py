@@ -552,6 +552,64 @@ def tradein_stock_vehicle_create(*, trade_in: TradeIn, by):
     return _stock_vehicle(trade_in, by)
 
 
+def tradein_pending_offer(trade_in: TradeIn) -> Offer | None:
+    """The dry trade-in's offer waiting for the customer's acceptance (S-4): validated, on
+    the trade-in's VO, in its opportunity (the latest version after a "Modifier")."""
+    if not trade_in.stock_vehicle_id or not trade_in.opportunity_id:
+        return None
+    return (
+        Offer.objects.filter(
+            opportunity_id=trade_in.opportunity_id,
+            vehicle_id=trade_in.stock_vehicle_id,
+            status=Offer.Status.VALIDATED,
+        )
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def tradein_offer_create(*, trade_in: TradeIn, by) -> Offer:
+    """ "Établir l'offre de reprise" (S-4): the dealer's offer to buy the customer's
+    vehicle — on the trade-in's VO (created in pré-entrée if needed), vehicle price 0,
+    trade-in value = the proposed value — validated at once; the customer accepts it by
+    signing (online: "Envoyer pour e-signature", or on paper); "Finaliser la reprise"
+    then ends it terminée."""
+    trade_in = _lock(trade_in)
+    if not user_can_handle(by, trade_in):
+        raise PermissionDenied(_("Vous ne pouvez pas établir cette offre."))
+    if trade_in.kind != TradeIn.Kind.DRY or not trade_in.opportunity_id:
+        raise _refused(_("Seule une reprise sèche d'une opportunité a une offre de reprise."))
+    if trade_in.status != TradeIn.Status.VALIDATED or trade_in.completed_at:
+        raise _refused(_("La reprise doit être validée et non finalisée."))
+    if trade_in.opportunity.status != Opportunity.Status.OPEN:
+        raise _refused(_("L'opportunité n'est plus en cours."))
+    if tradein_pending_offer(trade_in) is not None:
+        raise _refused(_("L'offre de reprise est déjà établie."))
+    vehicle = _stock_vehicle(trade_in, by)
+    offer = Offer.objects.create(
+        opportunity_id=trade_in.opportunity_id,
+        vehicle=vehicle,
+        vehicle_price=ZERO,
+        trade_in_value=trade_in.proposed_value,
+        created_by=by,
+    )
+    offer.validate()
+    offer.validated_at = timezone.now()
+    offer.save(update_fields=["status", "validated_at"])
+    trade_in.offer = offer
+    trade_in.save(update_fields=["offer"])
+    tradein_event_record(
+        trade_in=trade_in,
+        kind="offer",
+        by=by,
+        message=_("Offre de reprise n° %(offer)s établie : %(value)s")
+        % {"offer": offer.pk, "value": format_money(trade_in.proposed_value)},
+        data={"offer": offer.pk},
+    )
+    return offer
+
+
 @transaction.atomic
 def tradein_complete(*, trade_in: TradeIn, by) -> TradeIn:
     """ "Finaliser la reprise" (dry trade-in accepted by the customer): the VO enters the
@@ -569,15 +627,20 @@ def tradein_complete(*, trade_in: TradeIn, by) -> TradeIn:
     if opportunity.status != Opportunity.Status.OPEN:
         raise _refused(_("L'opportunité n'est plus en cours."))
     vehicle = _stock_vehicle(trade_in, by)
-    offer = Offer.objects.create(
-        opportunity=opportunity,
-        vehicle=vehicle,
-        vehicle_price=ZERO,
-        trade_in_value=trade_in.proposed_value,
-        created_by=by,
-    )
-    offer.validate()
-    offer.validated_at = timezone.now()
+    # The offer of reprise already accepted (S-4), else one recorded now.
+    offer = tradein_pending_offer(trade_in)
+    if offer is not None:
+        offer = Offer.objects.select_for_update(of=("self",)).get(pk=offer.pk)
+    else:
+        offer = Offer.objects.create(
+            opportunity=opportunity,
+            vehicle=vehicle,
+            vehicle_price=ZERO,
+            trade_in_value=trade_in.proposed_value,
+            created_by=by,
+        )
+        offer.validate()
+        offer.validated_at = timezone.now()
     offer.finish()
     offer.save(update_fields=["status", "validated_at"])
     trade_in.offer, trade_in.completed_at = offer, timezone.now()

@@ -186,6 +186,13 @@ ACTIONS = {
         _("Reprise effectuée : le VO entre en stock et l'opportunité est gagnée."),
     ),
     "stock": (tradeins_services.tradein_stock_vehicle_create, _("VO créé en stock (pré-entrée).")),
+    "offre": (
+        tradeins_services.tradein_offer_create,
+        _(
+            "Offre de reprise établie et validée : faites-la signer au client (en ligne "
+            "depuis l'offre, ou sur papier)."
+        ),
+    ),
 }
 
 

@@ -50,6 +50,14 @@
       event.detail.isError = false;
     }
   });
+  // [data-dialog-open="<id>"] opens the <dialog> of that id as a modal (the e-payment
+  // transactions of an order); a <form method="dialog"> inside closes it, no script needed.
+  document.addEventListener("click", function (event) {
+    var opener = event.target.closest && event.target.closest("[data-dialog-open]");
+    if (!opener) return;
+    var dialog = document.getElementById(opener.getAttribute("data-dialog-open"));
+    if (dialog && dialog.showModal && !dialog.open) dialog.showModal();
+  });
   // Close the user menu when clicking elsewhere.
   document.addEventListener("click", function (event) {
     document.querySelectorAll("details.usermenu[open], details.dropdown[open]").forEach(function (d) {

@@ -17,6 +17,10 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from leads.calls.models import TrackingNumber
+from leads.inbox import services as lead_services
+from leads.intake.models import LeadSource
+from leads.intake.services import api_key_create
 from openflex.accounts import demo
 from openflex.accounts.models import PointOfSale, User, UserGroup
 from openflex.notifications import services as notifications
@@ -27,6 +31,8 @@ from opportunities.sales import services as sales
 from opportunities.tradeins import services as tradeins
 from tests.accounts.factories import PhysicalSiteFactory, UserFactory
 from tests.opportunities.factories import CompanyFactory, CustomerFactory, ProductFactory
+from tests.payments.factories import PaymentFactory
+from tests.signatures.factories import signature_world
 from tests.vehicles.factories import VehicleFactory
 from vehicles import services as vehicle_services
 from vehicles.models import LifelineStatus, OwnershipTransfer
@@ -161,8 +167,57 @@ TABLE: dict[str, frozenset | str] = {
     "opportunities:financing_offer_simulation": SELLERS,
     "opportunities:financing_offer_refresh": SELLERS,
     "opportunities:financing_request": SELLERS,
-    "payments:index": SALE_SIDE,
+    "payments:index": SALE_SIDE,  # the e-payments list (P-7), scoped like the orders
+    "payments:vehicle_public": PUBLIC,  # a published vehicle's public page (P-8)
+    "payments:vehicle_reserve": PUBLIC,  # its "Réserver ce véhicule" form
+    "payments:ereservation_settings": ADMINS,
+    "payments:link": PUBLIC,  # the customer's payment link (P-4, X-3)
+    "payments:return": PUBLIC,  # the customer back from the provider (signed)
+    "payments:privacy": PUBLIC,  # the privacy page linked from the payment emails
+    "payments:callback": PUBLIC,  # the provider's signed server-to-server callback (P-5)
+    "payments:sandbox_page": PUBLIC,  # the sandbox provider's hosted page (P-9)
+    "payments:sandbox_decide": PUBLIC,
+    "payments:action": SALE_SIDE,  # resend / new attempt / refunded, on a payment in scope
+    "payments:configuration": ADMINS,  # Paramètres > Parcours de vente digitalisé (P-1)
+    "payments:configuration_edit": ADMINS,
     "leads:index": SALE_SIDE,
+    "leads:task_create": SALE_SIDE,
+    "leads:task_detail": SALE_SIDE,
+    "leads:task_action": SALE_SIDE,  # take, status, state (assign: managers, checked inside)
+    "leads:task_convert": SELLERS,
+    "leads:settings": ADMINS,
+    "leads:settings_pos": ADMINS,
+    "leads:sources": ADMINS,
+    "leads:source_detail": ADMINS,
+    "leads:key_revoke": ADMINS,
+    "api:lead_create": PUBLIC,  # the lead API: a source's Bearer key (L-1)
+    "api:openapi-json": PUBLIC,  # the API's OpenAPI document
+    "api:openapi-view": PUBLIC,  # its Swagger page
+    "api:api-root": PUBLIC,  # django-ninja's index of the API
+    "api:call_create": PUBLIC,  # the telephony webhook: a source's Bearer key (L-3)
+    "leads:calls_missed": SALE_SIDE,
+    "leads:calls_connected": SALE_SIDE,
+    "leads:tracking_numbers": SALE_SIDE,
+    "leads:tracking_number_detail": SALE_SIDE,
+    "leads:tracking_number_settings": ADMINS,
+    "leads:tracking_number_edit": ADMINS,
+    "leads:statistics": MANAGERS,  # directors and sales managers (L-5)
+    "leads:statistics_export": MANAGERS,
+    "signatures:sign": PUBLIC,  # the customer's signing link (S-1, X-3)
+    "signatures:sign_code": PUBLIC,
+    "signatures:sign_confirm": PUBLIC,
+    "signatures:sign_refuse": PUBLIC,
+    "signatures:sign_document": PUBLIC,
+    "signatures:document_download": SALE_SIDE,  # at the request's point of sale
+    "signatures:verify": SALE_SIDE,  # "Vérifier un document" (S-6)
+    "signatures:settings": ADMINS,
+    "signatures:certificates": ADMINS,
+    "signatures:certificate_generate": ADMINS,
+    "signatures:sms_list": ADMINS,
+    "signatures:sms_detail": ADMINS,
+    "signatures:promotions": ADMINS,
+    "signatures:promotion_create": ADMINS,
+    "signatures:promotion_edit": ADMINS,
 }
 
 
@@ -253,8 +308,13 @@ def _world():
     email = OutboundEmail.objects.create(
         to="x@example.test", kind="test", subject="Test", body_text="x", body_html="x"
     )
+    tracking_number = TrackingNumber.objects.create(
+        point_of_sale=pos, number="+33478000099", label="Numéro traceur"
+    )
     shared = {
         "key": "price-updates-to-validate",
+        "tracking_number": tracking_number.pk,
+        "stats_view": "sources",
         "number": car.pk,
         "simulation": simulation.pk,
         "offer": offer.pk,
@@ -287,6 +347,14 @@ def _world():
         for kind in KINDS
     }  # one per user: deleting it is one of the actions walked
     shared["reservation"] = reservation.pk
+    lead_source = LeadSource.objects.get(name="Saisie manuelle")  # the leads (L-1)
+    shared["lead_task"] = lead_services.lead_task_create(point_of_sale=pos, last_name="Lead").pk
+    shared["lead_source"] = lead_source.pk
+    shared["api_key"] = api_key_create(source=lead_source, by=admin)[0].pk
+    shared.update(signature_world(point_of_sale=pos, customer=customer))
+    shared["payment"] = PaymentFactory(
+        vehicle=car2, point_of_sale=pos, entity=pos.entity, salesperson=seller
+    ).pk  # an e-payment followed by the salesperson (P-6)
     assert transfer.status == OwnershipTransfer.Status.TO_VALIDATE
     return users, shared
 
@@ -331,6 +399,21 @@ _SPECIFIC = {
     "opportunities:financing_offer_simulation": {"pk": "offer"},
     "opportunities:financing_offer_refresh": {"pk": "offer"},
     "opportunities:financing_request": {"pk": "offer"},
+    "leads:tracking_number_detail": {"pk": "tracking_number"},
+    "leads:tracking_number_edit": {"pk": "tracking_number"},
+    "leads:statistics_export": {"view": "stats_view"},
+    "leads:task_detail": {"pk": "lead_task"},
+    "leads:task_action": {"pk": "lead_task", "action": "prendre"},
+    "leads:task_convert": {"pk": "lead_task"},
+    "leads:settings_pos": {"pk": "pos"},
+    "leads:source_detail": {"pk": "lead_source"},
+    "leads:key_revoke": {"pk": "api_key"},
+    "signatures:document_download": {"pk": "signature_document"},
+    "payments:action": {"pk": "payment", "action": "resend"},
+    "payments:configuration_edit": {"pos_pk": "pos"},
+    "signatures:certificate_generate": {"pk": "entity"},
+    "signatures:sms_detail": {"pk": "sms"},
+    "signatures:promotion_edit": {"pk": "promotion"},
 }
 # The photo URLs get a photo of their own (below); the vehicle pages the car.
 _GENERIC = {"number": "number"}

@@ -42,7 +42,9 @@ def published_stock() -> QuerySet:
 def _ad(row: dict) -> dict:
     return {
         "reference": row["number"],
-        "url": f"{settings.SITE_URL}/vehicules/{row['number']}/",
+        # The vehicle's public page (no login; "Réserver ce véhicule", P-8), served by
+        # the e-payment module at this path: the stock names it without importing it.
+        "url": f"{settings.SITE_URL}/annonces/{row['number']}/",
         "type": row["parc"],
         "genre": row["genre"],
         "brand": row["brand"],

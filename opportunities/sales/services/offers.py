@@ -13,7 +13,7 @@ from opportunities.customers.models import Customer
 from opportunities.products import packs
 from opportunities.products.models import Product
 from opportunities.reservations import services as reservations
-from opportunities.sales import pricing
+from opportunities.sales import offer_panels, pricing
 from opportunities.sales.models import (
     Appointment,
     Offer,
@@ -315,6 +315,17 @@ def offer_cancel(*, offer: Offer, by, reason: str = "") -> Offer:
     return _offer_cancel(offer=offer, by=by, reason=reason)
 
 
+@transaction.atomic
+def offer_signature_cancelled(*, offer: Offer, reason: str) -> Offer:
+    """The e-signature that an offer waited for was refused, deleted or expired (S-4):
+    the offer is cancelled (called by the e-signature module; nothing if it is no longer
+    in progress or validated)."""
+    offer = _lock_offer(offer)
+    if not can_proceed(offer.cancel):
+        return offer
+    return _offer_cancel(offer=offer, by=None, reason=reason)
+
+
 def _offer_copy(offer: Offer, by, **overrides) -> Offer:
     copy = Offer.objects.create(
         opportunity=offer.opportunity,
@@ -346,20 +357,26 @@ def _offer_copy(offer: Offer, by, **overrides) -> Offer:
 
 
 @transaction.atomic
-def offer_duplicate(*, offer: Offer, by) -> Offer:
+def offer_duplicate(*, offer: Offer, by, confirmed: bool = False) -> Offer:
+    """ "Dupliquer". An offer waiting for an e-signature asks for a confirmation first;
+    confirmed, the e-signature is cancelled (and with it the offer, S-4)."""
     offer = _lock_offer(offer)
     _check_open(offer.opportunity)
     _check_vehicle(offer.vehicle, offer.opportunity)
+    offer_panels.offer_change_check(offer, confirmed=confirmed)
     copy = _offer_copy(offer, by)
     _offer_recorded(copy, by, _("Offre n° %%(pk)s créée par copie de l'offre n° %s") % offer.pk)
+    offer_panels.offer_change_release(offer, by)
     return copy
 
 
 @transaction.atomic
-def offer_modify(*, offer: Offer, by) -> Offer:
+def offer_modify(*, offer: Offer, by, confirmed: bool = False) -> Offer:
     """ "Modifier": an offer in progress is edited in place; a validated one is cancelled
-    and replaced by a new version in progress (O-3)."""
+    and replaced by a new version in progress (O-3). An offer waiting for an e-signature
+    asks for a confirmation first; confirmed, the e-signature is cancelled (S-4)."""
     offer = _lock_offer(offer)
+    offer_panels.offer_change_check(offer, confirmed=confirmed)
     if offer.status == Offer.Status.OPEN:
         return offer
     if offer.status != Offer.Status.VALIDATED:
@@ -383,4 +400,5 @@ def offer_modify(*, offer: Offer, by) -> Offer:
     copy = _offer_copy(offer, by, replaces_order_id=offer.replaces_order_id)
     reservations.reservation_move_to_offer(old_offer=offer, new_offer=copy, by=by)
     _offer_recorded(copy, by, _("Offre n° %%(pk)s : nouvelle version de l'offre n° %s") % offer.pk)
+    offer_panels.offer_change_release(offer, by)
     return copy

@@ -120,6 +120,70 @@ def _order_after_signature(*, order: Order, by) -> Order:
     return _order_proceed(order=order, by=by)
 
 
+def _signature_sender(order: Order):
+    """Who sent the order for e-signature (its author for what follows), else its
+    salesperson."""
+    sent = (
+        order.events.filter(kind="send_for_signature")
+        .select_related("by")
+        .order_by("-at", "-pk")
+        .first()
+    )
+    return (sent.by if sent is not None else None) or order.opportunity.salesperson
+
+
+@transaction.atomic
+def order_signature_signed(*, order: Order) -> Order:
+    """The customer signed the order form online (S-4): the order proceeds as its author's
+    paper-signed order would (transfer, validation at once with the right or a manager's,
+    e-payment link through ``order_status_changed``). Called by the e-signature module in
+    the signing transaction: if the order cannot go on by itself (another opportunity's
+    reservation, a transfer elsewhere, the stock refusing the move), the signature still
+    holds and the order waits for a manager's validation with the reason."""
+    order = _lock_order(order)
+    if order.status != Order.Status.PENDING_SIGNATURE:
+        raise _refused(_("Impossible : la commande est « %s ».") % order.get_status_display())
+    author = _signature_sender(order)
+    order_event_record(
+        order=order, kind="signed", message=_("Bon de commande signé électroniquement")
+    )
+    try:
+        with transaction.atomic():
+            return _order_after_signature(order=order, by=author)
+    except ValidationError as exc:
+        order.refresh_from_db(fields=["status"])
+        why = " ".join(exc.messages)
+        _order_transition(
+            order,
+            "submit",
+            by=author,
+            message=_("Signée : envoyée pour validation (%s)") % why[:400],
+            reason=why[:REASON_MAX_LENGTH],
+        )
+        _notify_salesperson(order, None, _("Commande n° %s signée, à valider"), why)
+        return order
+
+
+@transaction.atomic
+def order_signature_failed(*, order: Order, expired: bool, reason: str = "") -> Order:
+    """The customer refused to sign (with an optional reason) or the link expired (S-4):
+    the order goes back to its salesperson as a draft (sent again, or signed on paper),
+    the reason in the timeline and in the notification."""
+    order = _lock_order(order)
+    if order.status != Order.Status.PENDING_SIGNATURE:
+        raise _refused(_("Impossible : la commande est « %s ».") % order.get_status_display())
+    if expired:
+        message = _("E-signature expirée : la commande revient en brouillon")
+        title = _("Commande n° %s : délai de e-signature dépassé")
+    else:
+        message = _("E-signature refusée par le client : la commande revient en brouillon")
+        title = _("Commande n° %s : e-signature refusée par le client")
+    reason = (reason or "")[:REASON_MAX_LENGTH]
+    _order_transition(order, "signature_failed", by=None, message=message, reason=reason)
+    _notify_salesperson(order, None, title, reason)
+    return order
+
+
 def _order_wait_for_transfer(*, order: Order, vehicle: Vehicle, by) -> Order:
     from vehicles.models import OwnershipTransfer
     from vehicles.services import transfer_request

@@ -20,7 +20,7 @@ from opportunities.customers.views import _default_point_of_sale
 from opportunities.products import packs
 from opportunities.products.models import Product
 from opportunities.sales import actions as sales_actions
-from opportunities.sales import pricing, rights, services
+from opportunities.sales import offer_panels, pricing, rights, services
 from opportunities.sales import selectors as sales_selectors
 from opportunities.sales.forms import (
     CustomerChoiceForm,
@@ -202,10 +202,24 @@ def _offer_context(
         "other_lines": [line for line in lines if line.kind != OfferLine.Kind.PACK],
         "live_orders": live_orders,
         "vehicle_notices": services.offer_vehicle_notices(offer=offer),
-        "actions": sales_actions.available_actions(offer, user),
+        "actions": _with_confirmations(offer, sales_actions.available_actions(offer, user)),
+        "offer_panels": offer_panels.panels_render_context(request, offer),
         "can_act": rights.offer_may_act(offer, user),
         "user_is_admin": user_is_platform_admin(user),
     }
+
+
+# "Dupliquer" and "Modifier" of an offer waiting for an e-signature ask for a confirmation
+# first, which says what they undo (offer_panels guards, S-4).
+CONFIRMED_ACTIONS = ("dupliquer", "modifier")
+
+
+def _with_confirmations(offer, actions: list[dict]) -> list[dict]:
+    warnings = offer_panels.offer_change_warnings(offer) if actions else []
+    for action in actions:
+        if warnings and action["name"] in CONFIRMED_ACTIONS:
+            action["confirm"] = " ".join(warnings)
+    return actions
 
 
 def _builder_input(request, offer):
@@ -319,13 +333,19 @@ OFFER_ACTIONS = {
         ),
         _("Offre annulée."),
     ),
+    # An offer waiting for an e-signature: the page asks for a confirmation first
+    # (``confirm``), the service refuses without it (offer_panels guards, S-4).
     "dupliquer": Action(
-        lambda offer, by, data: services.offer_duplicate(offer=offer, by=by),
+        lambda offer, by, data: services.offer_duplicate(
+            offer=offer, by=by, confirmed=data.get("confirm") == "1"
+        ),
         _("Offre dupliquée."),
         goto=_offer_page,
     ),
     "modifier": Action(
-        lambda offer, by, data: services.offer_modify(offer=offer, by=by),
+        lambda offer, by, data: services.offer_modify(
+            offer=offer, by=by, confirmed=data.get("confirm") == "1"
+        ),
         _revised,
         goto=_offer_page,
     ),

@@ -159,6 +159,14 @@ ORDER_ACTIONS = {
     "submit": Action(
         lambda order, by, data: sales_services.order_submit(order=order, by=by), _submitted
     ),
+    # The e-signature module creates and sends the request when the order enters
+    # "en attente de e-signature"; it refuses (a message) without the signer's email/mobile.
+    "esign": Action(
+        lambda order, by, data: sales_services.order_submit(
+            order=order, by=by, signature_mode=Order.SignatureMode.ELECTRONIC
+        ),
+        _("Bon de commande envoyé au client pour e-signature."),
+    ),
     "validate": Action(
         lambda order, by, data: sales_services.order_validate(order=order, by=by),
         _("Commande validée."),

@@ -16,10 +16,10 @@ WHO = ["seller", "manager", "secretary", "other_manager"]
 
 # status -> who -> the buttons (action names) they get; the vehicle is a VO (no "factory").
 EXPECTED = {
-    S.DRAFT: {
-        "seller": {"submit", "cancel", "modify"},
-        "manager": {"submit", "cancel", "modify"},
-        "secretary": {"submit", "cancel", "modify"},
+    S.DRAFT: {  # "esign": "Valider et envoyer pour e-signature" (S-4, issue 15)
+        "seller": {"submit", "esign", "cancel", "modify"},
+        "manager": {"submit", "esign", "cancel", "modify"},
+        "secretary": {"submit", "esign", "cancel", "modify"},
         "other_manager": set(),
     },
     S.PENDING_VALIDATION: {
