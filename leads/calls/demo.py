@@ -19,7 +19,7 @@ from openflex.accounts.models import PointOfSale, User
 
 DEMO_CALL_KEY = "demo-call-key"  # the telephony provider's key (README)
 PROVIDER = "Opérateur téléphonie (démo)"
-DAYS = 90
+DAYS = 30  # the statistics open on the last 30 days
 SUMMARIES = [
     "Souhaite essayer le véhicule samedi matin.",
     "Demande une reprise de sa 308 de 2017 avant d'acheter.",
@@ -81,7 +81,7 @@ def seed(*, scale: int = 0, log=print) -> None:
     for pos in PointOfSale.objects.filter(code__in=(61, 62)).order_by("code"):
         for number in _numbers(pos):
             for day in range(DAYS, 0, -1):
-                for _n in range(rng.choice((0, 1, 1, 2, 3))):
+                for _n in range(rng.choice((0, 1, 1, 2))):
                     started = now - timedelta(
                         days=day, hours=rng.randint(0, 9), minutes=rng.randint(0, 59)
                     )

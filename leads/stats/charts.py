@@ -106,30 +106,30 @@ def stacked_bars_by_day(
     return chart
 
 
-def funnel(steps: Sequence[tuple[str, int]], *, width: int = 720, row: int = 34) -> Chart:
-    """A conversion funnel: one centred bar per step, its width in proportion to the first
-    step, with the count and the share of the first step written beside the label."""
-    gap = 8
-    chart = Chart(width=width, height=max(row, len(steps) * (row + gap)))
+def funnel(steps: Sequence[tuple[str, int]], *, width: int = 480, bar: int = 22) -> Chart:
+    """A conversion funnel: per step, its label with the count and the share of the first
+    step, then a centred bar whose width is in proportion to the first step (readable on
+    a phone: the labels sit above the bars, not beside them)."""
+    line, gap = 18, 12
+    row = line + bar + gap
+    chart = Chart(width=width, height=max(row, len(steps) * row - gap), left=0, right=width)
     first = steps[0][1] if steps else 0
     chart.empty = not first
-    label_w = 230
-    plot_w = width - label_w - 8
     for i, (label, n) in enumerate(steps):
-        y = i * (row + gap)
-        w = plot_w * n / first if first else 0
-        x = label_w + (plot_w - w) / 2
+        y = i * row
+        w = width * n / first if first else 0
         share = f"{round(100 * n / first)} %" if first else "–"
-        chart.labels.append(Label(0, y + row / 2 + 5, f"{label} : {n} ({share})", anchor="start"))
+        text = f"{label} : {n} ({share})"
+        chart.labels.append(Label(0, y + line - 5, text, anchor="start"))
         if w:
             chart.rects.append(
                 Rect(
-                    round(x, 1),
-                    y,
+                    round((width - w) / 2, 1),
+                    y + line,
                     round(max(w, 2), 1),
-                    row,
+                    bar,
                     f"series-{i % SERIES_COLOURS}",
-                    f"{label} : {n} ({share})",
+                    text,
                 )
             )
     return chart

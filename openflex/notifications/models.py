@@ -52,6 +52,7 @@ EMAIL_KINDS = {
     "reservation_48h": _("Véhicule réservé arrivé"),
     "tradein_request": _("Demande d'estimation de reprise"),
     "tradein_decision": _("Décision sur une reprise"),
+    "lead_reminder": _("Rappel avant entrée en souffrance d'un lead"),
     "signature_request": _("Demande de signature électronique"),
     "signature_reminder": _("Relance de signature électronique"),
     "ereservation_dealer": _("e-Réservation d'un véhicule par un internaute"),

@@ -67,6 +67,7 @@ def offer_change_check(offer, *, confirmed: bool) -> None:
 
 
 def offer_change_release(offer, by) -> None:
+    """After the change (the offer may already be cancelled): each guard undoes what it
+    warned about, if anything is left to undo."""
     for guard in _guards.values():
-        if guard.warning(offer):
-            guard.release(offer, by)
+        guard.release(offer, by)

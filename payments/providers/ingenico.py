@@ -57,10 +57,14 @@ class OgoneProtocol:
         fields["SHASIGN"] = ogone.sha_in(fields, config.sha_in, config.hash_algorithm)
         return fields
 
-    def hosted_page(self, *, payment, config, urls: ReturnUrls, language: str = "fr_FR") -> HostedPage:
+    def hosted_page(
+        self, *, payment, config, urls: ReturnUrls, language: str = "fr_FR"
+    ) -> HostedPage:
         return HostedPage(
             url=self.page_url(config),
-            fields=self.request_fields(payment=payment, config=config, urls=urls, language=language),
+            fields=self.request_fields(
+                payment=payment, config=config, urls=urls, language=language
+            ),
             origin=self.origin(config),
         )
 

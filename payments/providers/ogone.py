@@ -21,17 +21,73 @@ ALGORITHMS = {"sha1": hashlib.sha1, "sha256": hashlib.sha256, "sha512": hashlib.
 # The provider's list of returned parameters that enter the SHA-OUT signature
 # (e-Commerce documentation, "SHA-OUT_params.txt").
 SHA_OUT_PARAMETERS = frozenset(
-    """
-    AAVADDRESS AAVCHECK AAVMAIL AAVNAME AAVPHONE AAVZIP ACCEPTANCE ALIAS AMOUNT BIC BIN
-    BRAND CARDNO CCCTY CN COLLECTOR_BIC COLLECTOR_IBAN COMPLETIONID COMPLUS
-    CREATION_STATUS CREDITDEBIT CURRENCY CVCCHECK DCC_COMMPERCENTAGE DCC_CONVAMOUNT
-    DCC_CONVCCY DCC_EXCHRATE DCC_EXCHRATESOURCE DCC_EXCHRATETS DCC_INDICATOR
-    DCC_MARGINPERCENTAGE DCC_VALIDHOURS DEVICEID DIGESTCARDNO ECI ED EMAIL ENCCARDNO
-    FXAMOUNT FXCURRENCY IP IPCTY MANDATEID MOBILEMODE NBREMAILUSAGE NBRIPUSAGE
-    NBRIPUSAGE_ALLTX NBRUSAGE NCERROR ORDERID PAYID PAYIDSUB PAYMENT_REFERENCE PM
-    REQUESTCOMPLETIONID SCO_CATEGORY SCORING SEQUENCETYPE SIGNDATE STATUS SUBBRAND
-    SUBSCRIPTION_ID TICKET TRXDATE VC
-    """.split()
+    [
+        "AAVADDRESS",
+        "AAVCHECK",
+        "AAVMAIL",
+        "AAVNAME",
+        "AAVPHONE",
+        "AAVZIP",
+        "ACCEPTANCE",
+        "ALIAS",
+        "AMOUNT",
+        "BIC",
+        "BIN",
+        "BRAND",
+        "CARDNO",
+        "CCCTY",
+        "CN",
+        "COLLECTOR_BIC",
+        "COLLECTOR_IBAN",
+        "COMPLETIONID",
+        "COMPLUS",
+        "CREATION_STATUS",
+        "CREDITDEBIT",
+        "CURRENCY",
+        "CVCCHECK",
+        "DCC_COMMPERCENTAGE",
+        "DCC_CONVAMOUNT",
+        "DCC_CONVCCY",
+        "DCC_EXCHRATE",
+        "DCC_EXCHRATESOURCE",
+        "DCC_EXCHRATETS",
+        "DCC_INDICATOR",
+        "DCC_MARGINPERCENTAGE",
+        "DCC_VALIDHOURS",
+        "DEVICEID",
+        "DIGESTCARDNO",
+        "ECI",
+        "ED",
+        "EMAIL",
+        "ENCCARDNO",
+        "FXAMOUNT",
+        "FXCURRENCY",
+        "IP",
+        "IPCTY",
+        "MANDATEID",
+        "MOBILEMODE",
+        "NBREMAILUSAGE",
+        "NBRIPUSAGE",
+        "NBRIPUSAGE_ALLTX",
+        "NBRUSAGE",
+        "NCERROR",
+        "ORDERID",
+        "PAYID",
+        "PAYIDSUB",
+        "PAYMENT_REFERENCE",
+        "PM",
+        "REQUESTCOMPLETIONID",
+        "SCO_CATEGORY",
+        "SCORING",
+        "SEQUENCETYPE",
+        "SIGNDATE",
+        "STATUS",
+        "SUBBRAND",
+        "SUBSCRIPTION_ID",
+        "TICKET",
+        "TRXDATE",
+        "VC",
+    ]
 )
 
 # Our outcomes of a provider STATUS (issue #14).
@@ -61,7 +117,9 @@ STATUS_OUTCOMES = {
 }
 
 
-def sign_string(params: Mapping[str, object], passphrase: str, only: Iterable[str] | None = None) -> str:
+def sign_string(
+    params: Mapping[str, object], passphrase: str, only: Iterable[str] | None = None
+) -> str:
     """The string that is hashed: ``NAME=value<passphrase>`` for each non-empty
     parameter, names upper-cased and sorted (restricted to ``only`` when given)."""
     allowed = None if only is None else frozenset(only)
@@ -100,7 +158,9 @@ def sha_out(params: Mapping[str, object], passphrase: str, algorithm: str = "sha
     return sha_sign(params, passphrase, algorithm, only=SHA_OUT_PARAMETERS)
 
 
-def sha_out_verify(params: Mapping[str, object], passphrase: str, algorithm: str = "sha256") -> bool:
+def sha_out_verify(
+    params: Mapping[str, object], passphrase: str, algorithm: str = "sha256"
+) -> bool:
     """The SHASIGN received matches (constant-time comparison; names in any case)."""
     given = ""
     for name, value in params.items():

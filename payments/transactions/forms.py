@@ -49,9 +49,7 @@ class PaymentConfigurationForm(forms.ModelForm):
         for name in ("sha_in", "sha_out", "api_password"):
             self.initial[name] = ""
             if configured:
-                self.fields[name].help_text = _(
-                    "Laisser vide pour conserver la clé enregistrée."
-                )
+                self.fields[name].help_text = _("Laisser vide pour conserver la clé enregistrée.")
         self.fields["pspid"].widget.attrs["autocomplete"] = "off"
 
     def clean(self):

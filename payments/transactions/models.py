@@ -182,7 +182,9 @@ class Payment(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     )
     link_nonce = models.CharField(max_length=40, blank=True, editable=False)
     link_sent_at = models.DateTimeField(_("lien envoyé le"), null=True, blank=True)
-    provider_payment_id = models.CharField(_("n° de transaction (PAYID)"), max_length=40, blank=True)
+    provider_payment_id = models.CharField(
+        _("n° de transaction (PAYID)"), max_length=40, blank=True
+    )
     provider_status = models.CharField(_("statut prestataire"), max_length=8, blank=True)
     status_changed_at = models.DateTimeField(_("statut depuis"), default=timezone.now)
     paid_at = models.DateTimeField(_("payé le"), null=True, blank=True)
@@ -196,7 +198,9 @@ class Payment(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         blank=True,
         related_name="+",
     )
-    reconciled_at = models.DateTimeField(_("dernière interrogation du prestataire"), null=True, blank=True)
+    reconciled_at = models.DateTimeField(
+        _("dernière interrogation du prestataire"), null=True, blank=True
+    )
     created_at = models.DateTimeField(_("créé le"), default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -215,9 +219,7 @@ class Payment(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
                 fields=["kind", "document_number", "attempt", "point_of_sale"],
                 name="payment_document_attempt",
             ),
-            models.CheckConstraint(
-                condition=Q(amount__gt=0), name="payment_amount_positive"
-            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
         ]
         indexes = [
             models.Index(fields=["status", "-created_at"], name="payment_status_created"),
@@ -292,7 +294,11 @@ class Payment(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         source=S.SENT,
         target=None,
         permission=rights.payment_may_follow,
-        custom={"action": "resend", "label": _("Renvoyer le lien de e-paiement"), "tone": "secondary"},
+        custom={
+            "action": "resend",
+            "label": _("Renvoyer le lien de e-paiement"),
+            "tone": "secondary",
+        },
     )
     def resend(self) -> None:
         pass

@@ -23,7 +23,10 @@ from vehicles.panels import register as register_vehicle_panel
 
 
 def _payments(order) -> list:
-    # Read once per request (both panels of the order page ask).
+    """The order's payments, read once per request (both panels ask). An order never
+    validated has none (they are created at validation): no query for it."""
+    if order.validated_at is None:
+        return []
     cache = getattr(order, "_payments_cache", None)
     if cache is None:
         cache = selectors.payments_for_order(order)
@@ -60,7 +63,9 @@ def vehicle_context(request, vehicle) -> dict:
     payment = selectors.payment_latest_for_vehicle(vehicle)
     return {
         "payment": payment,
-        "order_visible": bool(payment and payment.order_id and rights.payment_may_see(payment, request.user)),
+        "order_visible": bool(
+            payment and payment.order_id and rights.payment_may_see(payment, request.user)
+        ),
     }
 
 

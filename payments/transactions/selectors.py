@@ -30,9 +30,7 @@ def payment_queryset_for_user(user) -> QuerySet[Payment]:
         return qs
     if rules.is_manager(user):
         return qs.filter(point_of_sale__in=rules.user_point_of_sale_ids(user))
-    return qs.filter(
-        salesperson=user, point_of_sale__in=rules.user_point_of_sale_ids(user)
-    )
+    return qs.filter(salesperson=user, point_of_sale__in=rules.user_point_of_sale_ids(user))
 
 
 def _with_latest_attempt(qs: QuerySet[Payment]) -> QuerySet[Payment]:
@@ -53,10 +51,7 @@ def _with_latest_attempt(qs: QuerySet[Payment]) -> QuerySet[Payment]:
 
 def payment_get_for_user(*, user, pk: int, lock: bool = False) -> Payment:
     qs = payment_queryset_for_user(user)
-    if lock:
-        qs = qs.select_for_update(of=("self",))
-    else:
-        qs = _with_latest_attempt(qs)
+    qs = qs.select_for_update(of=("self",)) if lock else _with_latest_attempt(qs)
     payment = qs.filter(pk=pk).first()
     if payment is None:
         raise Http404

@@ -7,13 +7,9 @@ from payments.transactions import views
 
 urlpatterns = [
     path("paiement/lien/<str:token>/", views.payment_link, name="link"),
-    path(
-        "paiement/retour/<slug:provider>/<slug:outcome>/", views.payment_return, name="return"
-    ),
+    path("paiement/retour/<slug:provider>/<slug:outcome>/", views.payment_return, name="return"),
     path("paiement/confidentialite/", views.payment_privacy, name="privacy"),
-    path(
-        "payments/providers/<slug:provider>/callback/", views.payment_callback, name="callback"
-    ),
+    path("payments/providers/<slug:provider>/callback/", views.payment_callback, name="callback"),
     path("paiements/<int:pk>/actions/<slug:action>/", views.payment_action, name="action"),
     path("parametres/e-paiement/", views.configuration_list, name="configuration"),
     path(

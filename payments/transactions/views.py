@@ -135,10 +135,9 @@ def payment_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @admin_required
 @require_GET
 def configuration_list(request: HttpRequest) -> HttpResponse:
-    points = (
-        PointOfSale.objects.select_related("entity", "payment_configuration__configured_by")
-        .order_by("entity__name", "name")
-    )
+    points = PointOfSale.objects.select_related(
+        "entity", "payment_configuration__configured_by"
+    ).order_by("entity__name", "name")
     return render(request, "payments/configuration_list.html", {"points": points})
 
 

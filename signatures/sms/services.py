@@ -62,8 +62,9 @@ def sms_deliver(*, sms_id: int) -> bool:
     backend = sms_backend()
     try:
         result = backend.send(to=message.to, body=message.body, reference=f"sms-{message.pk}")
-    except SmsPermanentError:
-        record_after_effect(lambda: sms_fail(sms_id=sms_id, error=str(exc)))
+    except SmsPermanentError as exc:
+        permanent = str(exc)
+        record_after_effect(lambda: sms_fail(sms_id=sms_id, error=permanent))
         return False
     except Exception as exc:
         error = f"{type(exc).__name__}: {exc}"[:2000]

@@ -32,7 +32,7 @@ from opportunities.tradeins import services as tradeins
 from tests.accounts.factories import PhysicalSiteFactory, UserFactory
 from tests.opportunities.factories import CompanyFactory, CustomerFactory, ProductFactory
 from tests.payments.factories import PaymentFactory
-from tests.signatures.factories import signature_world
+from tests.signatures.factories import make_request, signature_world
 from tests.vehicles.factories import VehicleFactory
 from vehicles import services as vehicle_services
 from vehicles.models import LifelineStatus, OwnershipTransfer
@@ -218,6 +218,14 @@ TABLE: dict[str, frozenset | str] = {
     "signatures:promotions": ADMINS,
     "signatures:promotion_create": ADMINS,
     "signatures:promotion_edit": ADMINS,
+    # The e-signature's business effects (S-4, S-8): the resend list of the two tiles, the
+    # order panel's actions (scoped like the orders), the trade-in offer's sending.
+    "signatures:resend_list": SALE_SIDE,
+    "signatures:order_links_resend": SALE_SIDE,
+    "signatures:request_resend": SALE_SIDE,
+    "signatures:tablet_open": SALE_SIDE,
+    "signatures:delivery_request": SALE_SIDE,  # the service decides (delivery team, seller)
+    "signatures:offer_send": SELLERS,
 }
 
 
@@ -352,6 +360,9 @@ def _world():
     shared["lead_source"] = lead_source.pk
     shared["api_key"] = api_key_create(source=lead_source, by=admin)[0].pk
     shared.update(signature_world(point_of_sale=pos, customer=customer))
+    shared["order_signature_request"] = make_request(
+        customer=customer, point_of_sale=pos, order=order, send=False
+    ).pk  # the order panel's request (S-5)
     shared["payment"] = PaymentFactory(
         vehicle=car2, point_of_sale=pos, entity=pos.entity, salesperson=seller
     ).pk  # an e-payment followed by the salesperson (P-6)
@@ -414,6 +425,11 @@ _SPECIFIC = {
     "signatures:certificate_generate": {"pk": "entity"},
     "signatures:sms_detail": {"pk": "sms"},
     "signatures:promotion_edit": {"pk": "promotion"},
+    "signatures:order_links_resend": {"pk": "order"},
+    "signatures:request_resend": {"pk": "order_signature_request"},
+    "signatures:tablet_open": {"pk": "order_signature_request"},
+    "signatures:delivery_request": {"pk": "order"},
+    "signatures:offer_send": {"pk": "offer"},
 }
 # The photo URLs get a photo of their own (below); the vehicle pages the car.
 _GENERIC = {"number": "number"}

@@ -46,6 +46,7 @@ PAGES = [
     ("opportunity-form", "/opportunites/nouvelle/"),
     ("orders", "/commandes/"),
     ("order", (("/commandes/",), r"^/commandes/\d+/$")),
+    ("esign-resend", "/signatures/relances/"),  # the S-8 tiles' list (issue 15)
     ("offer", (("order", "opportunity"), r"^/offres/\d+/$")),
     ("customers", "/clients/"),
     ("customer", (("/clients/",), r"^/clients/\d+/$")),
@@ -61,7 +62,14 @@ PAGES = [
     ("settings-email", (("/parametres/emails/",), r"^/parametres/emails/\d+/$")),
     ("settings-lifeline", "/parametres/vehicules/"),
     ("settings-sales", "/parametres/ventes/"),
+    ("settings-esign", "/parametres/e-signature/"),  # issue 15 (S-3, S-6, S-7)
+    ("settings-promotions", "/parametres/operations-promotionnelles/"),
+    ("settings-certificates", "/parametres/e-signature/certificats/"),
+    ("settings-sms", "/parametres/sms/"),
+    ("esign-verify", "/signatures/verifier/"),
     ("settings-reservation", "/parametres/reservation-vo/"),
+    ("settings-payments", "/parametres/e-paiement/"),
+    ("settings-payment", (("/parametres/e-paiement/",), r"^/parametres/e-paiement/\d+/$")),
     ("settings-accounts", "/parametres/comptes/"),
     ("settings-account", (("/parametres/comptes/",), r"^/parametres/comptes/\d+/$")),
     ("settings-groups", "/parametres/groupes/"),
@@ -69,7 +77,11 @@ PAGES = [
     ("profile", "/profil/"),
 ]
 
-ANONYMOUS_PAGES = [("login", "/connexion/"), ("password-reset", "/mot-de-passe-oublie/")]
+ANONYMOUS_PAGES = [
+    ("login", "/connexion/"),
+    ("password-reset", "/mot-de-passe-oublie/"),
+    ("payment-privacy", "/paiement/confidentialite/"),
+]
 
 LINKS = "links => links.map(a => a.getAttribute('href'))"
 # Through the CSSOM, which the Content-Security-Policy allows (a style attribute it would not).

@@ -45,6 +45,7 @@ PAGES = [
     ("offer", ("/commandes/", r"^/offres/\d+/$", r"^/commandes/\d+/$")),
     ("orders", "/commandes/"),
     ("order", ("/commandes/", r"^/commandes/\d+/$")),
+    ("esign-resend", "/signatures/relances/"),  # the S-8 tiles' list (issue 15)
     ("customers", "/clients/"),
     ("customer", ("/clients/", r"^/clients/\d+/$")),
     ("customer-form", "/clients/nouveau/"),
@@ -57,7 +58,14 @@ PAGES = [
     ("settings-email", ("/parametres/emails/", r"^/parametres/emails/\d+/$")),
     ("settings-lifeline", "/parametres/vehicules/"),
     ("settings-sales", "/parametres/ventes/"),
+    ("settings-esign", "/parametres/e-signature/"),  # issue 15 (S-3, S-6, S-7)
+    ("settings-promotions", "/parametres/operations-promotionnelles/"),
+    ("settings-certificates", "/parametres/e-signature/certificats/"),
+    ("settings-sms", "/parametres/sms/"),
+    ("esign-verify", "/signatures/verifier/"),
     ("settings-reservation", "/parametres/reservation-vo/"),
+    ("settings-payments", "/parametres/e-paiement/"),
+    ("settings-payment", ("/parametres/e-paiement/", r"^/parametres/e-paiement/\d+/$")),
     ("settings-accounts", "/parametres/comptes/"),
     ("settings-groups", "/parametres/groupes/"),
     ("notifications", "/notifications/"),

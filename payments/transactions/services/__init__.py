@@ -1,15 +1,15 @@
 """The writes of e-payments (``payments.transactions.services``): one module per concern,
 re-exported here so that callers import ``services.payment_retry`` & co."""
 
-from payments.transactions.services.core import (  # noqa: F401
-    payment_event_record,
-    payment_reference,
-    payment_transition,
-)
 from payments.transactions.services.checkout import payment_checkout  # noqa: F401
 from payments.transactions.services.configuration import (  # noqa: F401
     payment_configuration_remove,
     payment_configuration_save,
+)
+from payments.transactions.services.core import (  # noqa: F401
+    payment_event_record,
+    payment_reference,
+    payment_transition,
 )
 from payments.transactions.services.links import (  # noqa: F401
     payment_link_read,

@@ -14,9 +14,7 @@ SECRETS = ("sha_in", "sha_out", "api_password")
 @transaction.atomic
 def payment_configuration_save(*, point_of_sale, by, **values) -> PaymentConfiguration:
     config = (
-        PaymentConfiguration.objects.select_for_update()
-        .filter(point_of_sale=point_of_sale)
-        .first()
+        PaymentConfiguration.objects.select_for_update().filter(point_of_sale=point_of_sale).first()
     ) or PaymentConfiguration(point_of_sale=point_of_sale)
     for name, value in values.items():
         if name in SECRETS and not value and config.pk:

@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
+import payments.transactions.services.emails as emails
 from payments.signals import payment_status_changed
 from payments.transactions.models import Payment, PaymentEvent
-import payments.transactions.services.emails as emails
 
 # The outcome of a provider → the transition it asks for.
 OUTCOME_TRANSITIONS = {
@@ -32,7 +32,9 @@ def refused(message: str) -> ValidationError:
     return ValidationError(message, code="transition")
 
 
-def payment_reference(*, entity_code: int, pos_code: int, kind: str, document: int, attempt: int) -> str:
+def payment_reference(
+    *, entity_code: int, pos_code: int, kind: str, document: int, attempt: int
+) -> str:
     """P-3: ``00045_000061_20000026837_1`` = entity 45, point of sale 61, kind 2 (order
     deposit; 1 = e-reservation), document 26837 on ten digits, attempt 1."""
     digit = Payment.KIND_DIGIT[kind]
@@ -74,9 +76,7 @@ def lock_payment(payment: Payment | int) -> Payment:
 
 def check_can(payment: Payment, method_name: str) -> None:
     if not can_proceed(getattr(payment, method_name)):
-        raise refused(
-            _("Impossible : le e-paiement est « %s ».") % payment.get_status_display()
-        )
+        raise refused(_("Impossible : le e-paiement est « %s ».") % payment.get_status_display())
 
 
 STATUS_MESSAGES = {

@@ -13,11 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import has_transition_perm
 
+import payments.transactions.services.emails as emails
 from openflex.core import tokens
 from payments.transactions import rights
 from payments.transactions.models import Payment, PaymentEvent
 from payments.transactions.selectors import payment_configuration_for
-import payments.transactions.services.emails as emails
 from payments.transactions.services.core import (
     check_can,
     lock_payment,
@@ -59,9 +59,7 @@ def order_contact(order) -> dict[str, str]:
 def payment_order_applies(order) -> bool:
     """The order asks for an online deposit (P-2): an amount, by card, not refused."""
     return (
-        order.deposit_amount > 0
-        and order.deposit_method == CARD
-        and not order.deposit_not_online
+        order.deposit_amount > 0 and order.deposit_method == CARD and not order.deposit_not_online
     )
 
 

@@ -57,19 +57,28 @@ def _raw(params) -> dict[str, str]:
     return {str(k): str(v) for k, v in params.items()}
 
 
-def _record_rejection(payment: Payment, *, source: str, message: str, params, ip, reason: str) -> None:
+def _record_rejection(
+    payment: Payment, *, source: str, message: str, params, ip, reason: str
+) -> None:
     with transaction.atomic():
         payment_event_record(
             payment=payment,
             kind=PaymentEvent.Kind.REJECTED,
             message=message,
             from_status=payment.status,
-            data={"source": source, "params": _raw(params), "reason": reason, "signature": reason != "bad_signature"},
+            data={
+                "source": source,
+                "params": _raw(params),
+                "reason": reason,
+                "signature": reason != "bad_signature",
+            },
             source_ip=ip,
         )
 
 
-def payment_provider_message_receive(*, provider: str, params, source: str, ip: str | None) -> Received:
+def payment_provider_message_receive(
+    *, provider: str, params, source: str, ip: str | None
+) -> Received:
     """A callback (``source`` = callback) or a customer's return (return), verified then
     applied. Never raises for bad input: the answer says what happened."""
     params = _raw(params)
@@ -83,22 +92,29 @@ def payment_provider_message_receive(*, provider: str, params, source: str, ip: 
         )
         return Received(404, outcome="unknown_reference")
     config = payment_configuration_for(payment.point_of_sale_id)
-    if config is None or config.provider != provider or not adapter.verify(params=params, config=config):
+    if (
+        config is None
+        or config.provider != provider
+        or not adapter.verify(params=params, config=config)
+    ):
         logger.warning(
             "payment %s with a bad signature for %s from %s: %r", source, reference, ip, params
         )
         _record_rejection(
             payment,
             source=source,
-            message=_("Signature invalide : message rejeté (%s)") % SOURCE_LABELS.get(source, source),
+            message=_("Signature invalide : message rejeté (%s)")
+            % SOURCE_LABELS.get(source, source),
             params=params,
             ip=ip,
             reason="bad_signature",
         )
         return Received(400, payment=payment, outcome="bad_signature")
     result = adapter.parse(params)
-    if result.amount is not None and result.amount != payment.amount or (
-        result.currency and result.currency != payment.currency
+    if (
+        result.amount is not None
+        and result.amount != payment.amount
+        or (result.currency and result.currency != payment.currency)
     ):
         logger.warning("payment %s with a different amount for %s: %r", source, reference, params)
         _record_rejection(
@@ -125,7 +141,12 @@ def payment_provider_result_apply(
     for two identical callbacks at the same moment. Returns (payment, what happened)."""
     payment = lock_payment(payment)
     label = SOURCE_LABELS.get(source, source)
-    data = {"source": source, "params": _raw(result.params), "signature": True, "outcome": result.outcome}
+    data = {
+        "source": source,
+        "params": _raw(result.params),
+        "signature": True,
+        "outcome": result.outcome,
+    }
     key = result.key if result.provider_status else ""
     if key and payment.events.filter(provider_key=key).exists():
         payment_event_record(
@@ -174,7 +195,11 @@ def payment_provider_result_apply(
         _("En attente chez le prestataire (%(source)s, statut %(code)s)")
         if what == "waiting"
         else _("Sans effet sur le statut « %(current)s » (%(source)s, statut %(code)s)")
-    ) % {"source": label, "code": result.provider_status or "—", "current": payment.get_status_display()}
+    ) % {
+        "source": label,
+        "code": result.provider_status or "—",
+        "current": payment.get_status_display(),
+    }
     payment_event_record(
         payment=payment,
         kind=source,

@@ -228,7 +228,6 @@ def mobile_clean(value: str) -> str:
 def signer_missing(customer) -> list[str]:
     """What the signer lacks to receive a link (email, mobile): empty when ready (S-1)."""
     name, _company, email, mobile = signer_of(customer)
-    who = _("le représentant légal") if customer.is_company else _("le client")
     if customer.is_company and not name:
         return [_("le représentant légal n'est pas renseigné")]
     missing = []
@@ -237,7 +236,12 @@ def signer_missing(customer) -> list[str]:
     if not mobile:
         missing.append(_("le mobile"))
     if missing:
-        return [_("il manque à %(who)s : %(what)s") % {"who": who, "what": ", ".join(missing)}]
+        text = (
+            _("il manque au représentant légal : %s")
+            if customer.is_company
+            else _("il manque au client : %s")
+        )
+        return [text % ", ".join(missing)]
     return []
 
 

@@ -33,19 +33,19 @@ SHA_OUT = "Sandbox-SHA-OUT-passphrase"
 
 
 @pytest.fixture
-def config(pos):
+def config(pos):  # noqa: F811
     return PaymentConfigurationFactory(
         point_of_sale=pos, provider="sandbox", pspid="OPENFLEX", sha_in=SHA_IN, sha_out=SHA_OUT
     )
 
 
 @pytest.fixture
-def director(pos):
+def director(pos):  # noqa: F811
     return UserFactory(group_type="directeur", points_of_sale=[pos], rights=["validate_orders"])
 
 
 @pytest.fixture
-def card_order(draft_order, seller):
+def card_order(draft_order, seller):  # noqa: F811
     """A draft order whose 1 000 € deposit is paid by card, online."""
     return sales.order_payment_update(
         order=draft_order,
@@ -58,7 +58,7 @@ def card_order(draft_order, seller):
 
 
 @pytest.fixture
-def validated_order(card_order, seller, manager, config):
+def validated_order(card_order, seller, manager, config):  # noqa: F811
     """Validated (commandée): the receiver created the payment and queued its email."""
     return reach(card_order, Order.Status.ORDERED, seller=seller, manager=manager)
 

@@ -162,8 +162,8 @@ def test_cancelled_order_cancels_a_pending_payment_and_a_late_payment_is_owed_ba
     assert payment.status == Payment.Status.CANCELLED
     assert client.get(_path(link)).status_code == 410
 
-    from payments.providers.services import sandbox_decide
     from openflex.outbox.models import Effect
+    from payments.providers.services import sandbox_decide
 
     sandbox_decide(params=page.fields, decision="pay")
     params = Effect.objects.get(kind="payments.sandbox_callback").payload["params"]
@@ -194,8 +194,8 @@ def test_resend_keeps_the_payment_and_kills_the_old_link(client, payment, seller
 def test_resend_with_a_corrected_email(payment, seller):
     """S-8 (requested by the e-signature helper): the corrected contact replaces the
     payment's snapshot before the email goes out."""
-    from payments.transactions.services import payment_link_resend
     from openflex.notifications.models import OutboundEmail
+    from payments.transactions.services import payment_link_resend
 
     payment_link_resend(payment=payment, by=seller, email="nouveau@example.test")
     payment.refresh_from_db()
