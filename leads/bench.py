@@ -29,6 +29,7 @@ from leads.inbox import services as inbox
 from leads.inbox.models import LeadStatus, LeadTask
 from leads.intake import services as intake
 from leads.intake.models import LeadSource, LeadSourceCategory
+from leads.stats import bench as stats_bench
 from openflex.accounts.models import PointOfSale, User
 
 OPEN_TASKS = int(os.environ.get("OPENFLEX_BENCH_LEAD_TASKS", "100000"))
@@ -67,9 +68,20 @@ def _gunicorn(port: int) -> subprocess.Popen:
     env.setdefault("DJANGO_SETTINGS_MODULE", os.environ.get("DJANGO_SETTINGS_MODULE", ""))
     process = subprocess.Popen(  # noqa: S603 — our own interpreter and arguments
         [
-            sys.executable, "-m", "gunicorn", "openflex.wsgi:application",
-            "--config", "openflex/gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
-            "--access-logfile", "/dev/null", "--error-logfile", "-", "--log-level", "warning",
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "openflex.wsgi:application",
+            "--config",
+            "openflex/gunicorn.conf.py",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--access-logfile",
+            "/dev/null",
+            "--error-logfile",
+            "-",
+            "--log-level",
+            "warning",
         ],  # fmt: skip
         cwd=str(Path(settings.BASE_DIR)),
         env=env,
@@ -226,3 +238,4 @@ def run(bench, *, scale: int, log) -> None:
         return
     _intake(bench, pos, log)
     _scan(bench, pos, log)
+    stats_bench.run(bench, scale=scale, log=log)  # lead_stats_median_ms (leads/stats/bench.py)

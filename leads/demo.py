@@ -15,9 +15,9 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from leads.calls import demo as calls_demo
 from leads.inbox import services as inbox
 from leads.inbox.conversion import lead_task_convert
-from leads.inbox.phones import phone_normalise
 from leads.inbox.models import (
     LeadAssignment,
     LeadSettings,
@@ -26,6 +26,7 @@ from leads.inbox.models import (
     LeadTask,
     LeadTaskEvent,
 )
+from leads.inbox.phones import phone_normalise
 from leads.intake import services as intake
 from leads.intake.models import ApiKey, LeadSource, LeadSourceCategory
 from openflex.accounts.demo import demo_email
@@ -43,8 +44,19 @@ SOURCES = [
     ("Standard téléphonique", "telephone", None),
 ]
 FIRST = ["Camille", "Lucas", "Emma", "Hugo", "Léa", "Louis", "Chloé", "Nathan", "Manon", "Jules"]
-LAST = ["Garnier", "Faure", "Rousseau", "Blanc", "Guerin", "Muller", "Henry", "Roussel", "Nicolas",
-        "Perrin", "Morin", "Mathieu", "Clement", "Gauthier", "Dumont", "Lopez", "Fontaine"]  # fmt: skip
+LAST = [
+    "Garnier",
+    "Faure",
+    "Rousseau",
+    "Blanc",
+    "Guerin",
+    "Muller",
+    "Henry",
+    "Roussel",
+    "Nicolas",
+    "Perrin",
+    "Morin",
+]
 MESSAGES = [
     "Bonjour, ce véhicule est-il toujours disponible ?",
     "Je souhaite un essai samedi matin.",
@@ -107,6 +119,7 @@ def _mobile(rng) -> str:
 
 
 def seed(*, scale: int = 0, log=print) -> None:
+    calls_demo.seed(scale=scale, log=log)  # tracking numbers and calls (leads/calls/demo.py)
     users = {
         kind: u
         for kind in ("vendeur", "chef-des-ventes", "directeur", "secretaire", "admin")

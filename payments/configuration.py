@@ -8,7 +8,7 @@ from payments.ereservations import configuration as _ereservations  # noqa: F401
 register(
     Section(
         key="payments-configuration",
-        title=_("Parcours de vente digitalisé"),
+        title=_("Parcours de vente digitalisé — e-paiement"),
         description=_(
             "E-paiement par point de vente : prestataire, identifiant marchand, clés SHA-IN "
             "et SHA-OUT, algorithme, mode test ou production"

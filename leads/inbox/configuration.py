@@ -27,3 +27,13 @@ register(
         order=51,
     )
 )
+register(
+    Section(
+        key="leads-reference-lists",
+        title=_("Leads entrants : étiquettes et statuts"),
+        description=_("Vos propres étiquettes ; les statuts des tâches et ce qu'ils signifient"),
+        url_name="leads:reference_lists",
+        module=_("Leads"),
+        order=52,
+    )
+)

@@ -112,3 +112,15 @@ class LeadSourceForm(forms.ModelForm):
 
 class ApiKeyForm(forms.Form):
     label = forms.CharField(label=_("Libellé de la clé"), max_length=80, required=False)
+
+
+class LeadTagForm(forms.ModelForm):
+    class Meta:
+        model = LeadTag
+        fields = ["name", "group"]
+
+
+class LeadStatusForm(forms.ModelForm):
+    class Meta:
+        model = LeadStatus
+        fields = ["name", "counts_as_handled", "is_appointment", "is_active"]

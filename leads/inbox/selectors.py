@@ -73,9 +73,14 @@ def lead_tags_all() -> QuerySet[LeadTag]:
 
 
 def lead_users_of(point_of_sale_ids) -> QuerySet[User]:
-    """Active users of these points of sale who work on leads (assignment choices)."""
+    """Active users of these points of sale who work on leads (the sale side's types):
+    the choices of the assignments and of "Attribuer à"."""
     return (
-        User.objects.filter(is_active=True, points_of_sale__in=point_of_sale_ids)
+        User.objects.filter(
+            is_active=True,
+            points_of_sale__in=point_of_sale_ids,
+            groups__usergroup__type__in=rules.SALE_SIDE_TYPES,
+        )
         .distinct()
         .order_by("last_name", "first_name", "pk")
     )

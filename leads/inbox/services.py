@@ -309,9 +309,10 @@ def lead_task_create(
     _acted(task, by, now)
     _timers_refresh(task, now)
     task.save()
-    tags = list(tags)
-    if tags:
-        task.tags.set(tags)
+    through = LeadTask.tags.through
+    through.objects.bulk_create(
+        through(leadtask_id=task.pk, leadtag_id=tag.pk) for tag in {t.pk: t for t in tags}.values()
+    )
     lead_task_event_record(
         task=task,
         kind=LeadTaskEvent.Kind.CREATED,
@@ -612,3 +613,59 @@ def lead_assignments_set(*, point_of_sale, by, chosen: dict[int, list]) -> None:
             LeadAssignment(point_of_sale=point_of_sale, lead_type_id=type_id, user_id=pk)
             for pk in sorted(wanted - have)
         )
+
+
+# --- Reference lists edited by administrators (Paramètres) ------------------------------
+
+
+def _unique_code(model, name: str) -> str:
+    from django.utils.text import slugify
+
+    base = (slugify(name) or "x")[:24]
+    code, n = base, 1
+    while model.objects.filter(code=code).exists():
+        n += 1
+        code = f"{base}-{n}"
+    return code
+
+
+@transaction.atomic
+def lead_tag_create(*, by, name: str, group: str = LeadTag.Group.OTHER) -> LeadTag:
+    """An administrator's own tag (L-1)."""
+    if not rules.is_platform_admin(by):
+        raise PermissionDenied
+    name = (name or "").strip()
+    if LeadTag.objects.filter(name__iexact=name).exists():
+        raise ValidationError({"name": _("Cette étiquette existe déjà.")})
+    tag = LeadTag(name=name, group=group, code=_unique_code(LeadTag, name))
+    tag.full_clean()
+    tag.save()
+    return tag
+
+
+@transaction.atomic
+def lead_status_save(
+    *, by, status: LeadStatus | None = None, name: str, counts_as_handled: bool,
+    is_appointment: bool, is_active: bool = True,
+) -> LeadStatus:  # fmt: skip
+    """Create or change a status of the editable list. Nouveau and Converti stay offered
+    (the intake and the conversion use them)."""
+    if not rules.is_platform_admin(by):
+        raise PermissionDenied
+    name = (name or "").strip()
+    clash = LeadStatus.objects.filter(name__iexact=name)
+    if status is not None:
+        clash = clash.exclude(pk=status.pk)
+    if clash.exists():
+        raise ValidationError({"name": _("Ce statut existe déjà.")})
+    if status is None:
+        status = LeadStatus(code=_unique_code(LeadStatus, name))
+    elif status.code in (LeadStatus.NEW, LeadStatus.CONVERTED) and not is_active:
+        raise ValidationError(_("Les statuts Nouveau et Converti restent proposés."))
+    status.name = name
+    status.counts_as_handled = counts_as_handled
+    status.is_appointment = is_appointment
+    status.is_active = is_active
+    status.full_clean()
+    status.save()
+    return status

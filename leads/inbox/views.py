@@ -18,10 +18,12 @@ from leads.inbox.forms import (
     AssignmentsForm,
     ConvertForm,
     LeadSettingsForm,
+    LeadStatusForm,
+    LeadTagForm,
     LeadTaskForm,
     StatusForm,
 )
-from leads.inbox.models import LeadTag
+from leads.inbox.models import LeadStatus, LeadTag
 from leads.inbox.phones import phone_display
 from leads.intake.models import LeadSource
 from openflex.accounts import rules
@@ -283,5 +285,48 @@ def settings_point_of_sale(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "leads/settings_pos.html",
         {"pos": pos, "form": form, "assignments": assignments},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@admin_required
+@require_http_methods(["GET", "POST"])
+def reference_lists(request: HttpRequest) -> HttpResponse:
+    """Paramètres > Leads entrants > Étiquettes et statuts: the administrators' own tags,
+    the editable statuses and their flags (counts as handled, appointment)."""
+    tag_form = LeadTagForm(prefix="tag")
+    status_form = LeadStatusForm(prefix="new", initial={"is_active": True})
+    status = None
+    do = request.POST.get("do", "")
+    if request.method == "POST":
+        try:
+            if do == "tag":
+                tag_form = LeadTagForm(request.POST, prefix="tag")
+                if tag_form.is_valid():
+                    services.lead_tag_create(by=request.user, **tag_form.cleaned_data)
+                    messages.success(request, _("Étiquette ajoutée."))
+                    return redirect("leads:reference_lists")
+            else:
+                status_id = request.POST.get("status", "")
+                if status_id.isdigit():
+                    status = get_object_or_404(LeadStatus, pk=int(status_id))
+                status_form = LeadStatusForm(request.POST, prefix="new", instance=status)
+                if status_form.is_valid():
+                    services.lead_status_save(by=request.user, status=status,
+                                              **status_form.cleaned_data)  # fmt: skip
+                    messages.success(request, _("Statut enregistré."))
+                    return redirect("leads:reference_lists")
+        except ValidationError as exc:
+            _add_errors(tag_form if do == "tag" else status_form, exc)
+    return render(
+        request,
+        "leads/reference_lists.html",
+        {
+            "tags": selectors.lead_tags_all(),
+            "statuses": LeadStatus.objects.order_by("position", "pk"),
+            "tag_form": tag_form,
+            "status_form": status_form,
+            "editing": status,
+        },
         status=400 if request.method == "POST" else 200,
     )

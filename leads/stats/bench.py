@@ -104,37 +104,60 @@ def _ensure_tasks(target: int, log) -> None:
             cursor.execute(f"ANALYZE {table}")
 
 
+def _measure(users, query: str, log) -> list[float]:
+    medians = []
+    for user in users:
+        client = Client()
+        client.force_login(user)
+        who = user.email.split("@")[0]
+        for view in ("sources", "collaborateurs", "transformation"):
+            result = time_request(client, f"/leads/statistiques/?vue={view}&{query}", runs=RUNS)
+            medians.append(result["median"])
+            line = (
+                f"lead statistics `{view}` ({who}, {query or 'default period'}): median "
+                f"{result['median']:.1f} ms, p95 {result['p95']:.1f} ms, "
+                f"{result['queries']} queries"
+            )
+            log(line)
+            medians_note = f"- {line}"
+            bench_notes.append(medians_note)
+    return medians
+
+
+bench_notes: list[str] = []
+
+
 def run(bench, *, scale: int, log) -> None:
     target = scale or 100_000
     _ensure_tasks(target, log)
-    today = timezone.localdate()
-    period = f"date_from={(today - timedelta(days=89)).isoformat()}&date_to={today.isoformat()}"
-    medians = []
-    for email in ("chef-des-ventes@demo.openflex.test", "admin@demo.openflex.test"):
-        user = User.objects.filter(email=email).first()
-        if user is None:
-            continue
-        client = Client()
-        client.force_login(user)
-        for view in ("sources", "collaborateurs", "transformation"):
-            result = time_request(client, f"/leads/statistiques/?vue={view}&{period}", runs=RUNS)
-            medians.append(result["median"])
-            log(
-                f"lead statistics {view} ({email.split('@')[0]}): median "
-                f"{result['median']:.1f} ms, p95 {result['p95']:.1f} ms, "
-                f"{result['queries']} queries"
-            )
-            bench.notes.append(
-                f"- lead statistics `{view}` ({email.split('@')[0]}, 90 days): median "
-                f"{result['median']:.1f} ms, p95 {result['p95']:.1f} ms, "
-                f"{result['queries']} queries"
-            )
-    if medians:
-        bench.add(
-            "lead_stats_median_ms",
-            max(medians),
-            "ms",
-            baseline=300,
-            note=f"worst median of the 3 statistics tables (sales manager, admin) over 90 "
-            f"days at {LeadTask.objects.count()} tasks; baseline = target",
+    users = [
+        u
+        for u in (
+            User.objects.filter(email=e).first()
+            for e in ("chef-des-ventes@demo.openflex.test", "admin@demo.openflex.test")
         )
+        if u is not None
+    ]
+    if not users:
+        return
+    bench_notes.clear()
+    today = timezone.localdate()
+    quarter = f"date_from={(today - timedelta(days=89)).isoformat()}&date_to={today.isoformat()}"
+    default = _measure(users, "", log)  # the page as it opens: the last 30 days
+    worst = _measure(users, quarter, log)  # 90 days: every bench task
+    bench.notes.extend(bench_notes)
+    tasks = LeadTask.objects.count()
+    bench.add(
+        "lead_stats_median_ms",
+        max(default),
+        "ms",
+        baseline=300,
+        note=f"worst median of the 3 statistics tables as they open (last 30 days), sales "
+        f"manager and admin, at {tasks} tasks over 90 days; baseline = target",
+    )
+    bench.add(
+        "lead_stats_90d_median_ms",
+        max(worst),
+        "ms",
+        note=f"the same over 90 days (all {tasks} tasks in the period)",
+    )

@@ -27,12 +27,10 @@ from django.db import connection
 from django.db.models import (
     Aggregate,
     Count,
-    Exists,
     F,
     FloatField,
     Func,
     Max,
-    OuterRef,
     Q,
     QuerySet,
     Value,
@@ -42,6 +40,7 @@ from django.utils import timezone
 
 from leads.calls.models import Call
 from leads.inbox.models import LeadStatus, LeadTag, LeadTask
+from leads.intake.models import LeadSource
 from leads.stats.forms import Period
 from opportunities.sales.models import Opportunity
 from opportunities.tradeins.models import TradeIn
@@ -77,28 +76,73 @@ def tasks_in_scope(*, period: Period, point_of_sale_ids) -> QuerySet[LeadTask]:
     )
 
 
-def _connected():
-    return Exists(Call.objects.filter(task_id=OuterRef("pk"), answered=True))
+# Uncorrelated ``IN (subquery)`` conditions: PostgreSQL hashes each subquery once per
+# statement ("hashed SubPlan") instead of probing it for every task.
+def _connected() -> Q:
+    return Q(pk__in=Call.objects.filter(answered=True, task__isnull=False).values("task_id"))
 
 
-def _categorised():
-    return Exists(
-        LeadTask.tags.through.objects.filter(
-            leadtask_id=OuterRef("pk"), leadtag__group=LeadTag.Group.TYPE
+def _categorised() -> Q:
+    return Q(
+        pk__in=LeadTask.tags.through.objects.filter(leadtag__group=LeadTag.Group.TYPE).values(
+            "leadtask_id"
         )
     )
+
+
+def _insignificant() -> Q:
+    return Q(status_id__in=LeadStatus.objects.filter(code=LeadStatus.DROPPED).values("pk"))
 
 
 def _source_figures() -> dict:
     return {
         "total": Count("pk"),
-        "categorised": Count("pk", filter=Q(_categorised())),
+        "categorised": Count("pk", filter=_categorised()),
         "assigned": Count("pk", filter=Q(assigned_to__isnull=False)),
         "treated": Count("pk", filter=Q(handled_at__isnull=False)),
         "reactivity": _reactivity(),
-        "connected": Count("pk", filter=Q(_connected())),
-        "insignificant": Count("pk", filter=Q(status__code=LeadStatus.DROPPED)),
+        "connected": Count("pk", filter=_connected()),
+        "insignificant": Count("pk", filter=_insignificant()),
     }
+
+
+def _grouping_sets(qs: QuerySet, figures: dict, keys: list[str], sets: list[tuple[str, ...]]):
+    """Rows of ``qs.values(*keys).annotate(**figures)`` for several groupings in ONE scan
+    (PostgreSQL ``GROUP BY GROUPING SETS``): each row has the keys (None where the row's
+    grouping leaves them out) and ``_level``, the index in ``sets`` of its grouping.
+
+    The ORM writes the SELECT (so every filter and expression stays the ORM's); only its
+    ``GROUP BY`` clause is swapped for the grouping sets.
+    """
+    query = qs.values(*keys).annotate(**figures).order_by()
+    compiler = query.query.get_compiler(using=qs.db)
+    sql, params = compiler.as_sql()
+    head, sep, _group_by = sql.rpartition(" GROUP BY ")
+    if not sep or not head.startswith("SELECT "):
+        raise ValueError("no GROUP BY to replace")
+    # compiler.select: the values' columns first (in the order of ``keys``), then the
+    # annotations (in the order of ``figures``).
+    columns = dict(
+        zip(keys, (sql_params[0] for _e, sql_params, _a in compiler.select), strict=False)
+    )
+    grouping = ", ".join("(" + ", ".join(columns[k] for k in group) + ")" for group in sets)
+    level = "GROUPING(" + ", ".join(columns[k] for k in keys) + ")"
+    sql = f"SELECT {level}, {head[len('SELECT ') :]} GROUP BY GROUPING SETS ({grouping})"
+    names = ["_level", *keys, *figures]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+    # GROUPING() is a bit mask of the keys left out (first key = highest bit).
+    masks = {}
+    for index, group in enumerate(sets):
+        mask = 0
+        for position, key in enumerate(keys):
+            if key not in group:
+                mask |= 1 << (len(keys) - 1 - position)
+        masks[mask] = index
+    for row in rows:
+        row["_level"] = masks[row["_level"]]
+    return rows
 
 
 def share(part: int, whole: int) -> int | None:
@@ -136,32 +180,53 @@ def _empty_figures(keys) -> dict:
 
 
 def source_statistics(*, period: Period, point_of_sale_ids) -> tuple[list[Row], Row]:
-    """(categories with their sources, total): three queries."""
+    """(categories with their sources, total). PostgreSQL: one scan of the tasks for the
+    three levels (grouping sets) and one query for the names; elsewhere one query per
+    level."""
     qs = tasks_in_scope(period=period, point_of_sale_ids=point_of_sale_ids).order_by()
     figures = _source_figures()
-    by_source = qs.values("source_id", "source__name", "source__category_id").annotate(**figures)
-    by_category = qs.values(
-        "source__category_id", "source__category__name", "source__category__position"
-    ).annotate(**figures)
-    total = qs.aggregate(**figures)
+    if connection.vendor == "postgresql":
+        rows = _grouping_sets(
+            qs,
+            figures,
+            ["source__category_id", "source_id"],
+            [("source__category_id", "source_id"), ("source__category_id",), ()],
+        )
+        by_source = [r for r in rows if r["_level"] == 0]
+        by_category = [r for r in rows if r["_level"] == 1]
+        total = next((r for r in rows if r["_level"] == 2), None) or {**_empty_figures(figures)}
+    else:
+        by_source = list(qs.values("source__category_id", "source_id").annotate(**figures))
+        by_category = list(qs.values("source__category_id").annotate(**figures))
+        total = qs.aggregate(**figures)
+    names = {
+        r["pk"]: r
+        for r in LeadSource.objects.filter(pk__in={r["source_id"] for r in by_source}).values(
+            "pk", "name", "category__name", "category__position"
+        )
+    }
+    categories_named = {
+        r["source__category_id"]: (r["category__position"], r["category__name"])
+        for r in (
+            {**names[s["source_id"]], "source__category_id": s["source__category_id"]}
+            for s in by_source
+        )
+    }
     sources = defaultdict(list)
-    for r in sorted(by_source, key=lambda r: r["source__name"].casefold()):
+    for r in sorted(by_source, key=lambda r: names[r["source_id"]]["name"].casefold()):
         sources[r["source__category_id"]].append(
-            Row(f"source-{r['source_id']}", r["source__name"], _pick(r, figures))
+            Row(f"source-{r['source_id']}", names[r["source_id"]]["name"], _pick(r, figures))
         )
     categories = [
         Row(
             f"category-{r['source__category_id']}",
-            r["source__category__name"],
+            categories_named[r["source__category_id"]][1],
             _pick(r, figures),
             sources[r["source__category_id"]],
         )
-        for r in sorted(
-            by_category,
-            key=lambda r: (r["source__category__position"], r["source__category__name"]),
-        )
+        for r in sorted(by_category, key=lambda r: categories_named[r["source__category_id"]])
     ]
-    return categories, Row("total", "Total", total)
+    return categories, Row("total", "Total", _pick(total, figures))
 
 
 def _pick(row: dict, figures) -> dict:
@@ -169,8 +234,9 @@ def _pick(row: dict, figures) -> dict:
 
 
 def collaborator_statistics(*, period: Period, point_of_sale_ids) -> tuple[list[Row], Row]:
-    """(one row per user who has tasks of the period, the team total): three queries.
-    ``share`` is the user's part of the team's tasks."""
+    """(one row per user who has tasks of the period, the team total): PostgreSQL, one
+    scan of the tasks for both levels (grouping sets) and one for the calls. ``share`` is
+    the user's part of the team's tasks."""
     qs = (
         tasks_in_scope(period=period, point_of_sale_ids=point_of_sale_ids)
         .filter(assigned_to__isnull=False)
@@ -181,24 +247,34 @@ def collaborator_statistics(*, period: Period, point_of_sale_ids) -> tuple[list[
         "inbound": Count("pk", filter=Q(created_by__isnull=True)),
         "reactivity": _reactivity(),
         "last_action": Max("last_action_at"),
-        "connected": Count("pk", filter=Q(_connected())),
-        "insignificant": Count("pk", filter=Q(status__code=LeadStatus.DROPPED)),
+        "connected": Count("pk", filter=_connected()),
+        "insignificant": Count("pk", filter=_insignificant()),
     }
-    rows = qs.values(
-        "assigned_to_id", "assigned_to__first_name", "assigned_to__last_name"
-    ).annotate(**figures)
+    keys = ["assigned_to_id", "assigned_to__first_name", "assigned_to__last_name"]
+    if connection.vendor == "postgresql":
+        rows = _grouping_sets(qs, figures, keys, [tuple(keys), ()])
+        users = [r for r in rows if r["_level"] == 0]
+        total = next((r for r in rows if r["_level"] == 1), None) or _empty_figures(figures)
+    else:
+        users = list(qs.values(*keys).annotate(**figures))
+        total = qs.aggregate(**figures)
+    total = _pick(total, figures)
     calls = dict(
-        Call.objects.filter(task__in=qs.values("pk"))
+        Call.objects.filter(
+            task__point_of_sale_id__in=list(point_of_sale_ids),
+            task__received_at__gte=period.start,
+            task__received_at__lt=period.end,
+            task__assigned_to__isnull=False,
+        )
         .order_by()
         .values("task__assigned_to_id")
         .annotate(n=Count("pk"))
         .values_list("task__assigned_to_id", "n")
     )
-    total = qs.aggregate(**figures)
     total["calls"] = sum(calls.values())
     total["share"] = 100 if total["total"] else None
     result = []
-    for r in rows:
+    for r in users:
         values = _pick(r, figures)
         values["calls"] = calls.get(r["assigned_to_id"], 0)
         values["share"] = share(values["total"], total["total"])
@@ -241,10 +317,13 @@ def transformation_statistics(
     """Per point of sale and origin (source category): leads, converted into an
     opportunity, sales (opportunity won), trade-ins; their tags. Two queries."""
     qs = tasks_in_scope(period=period, point_of_sale_ids=point_of_sale_ids).order_by()
-    trade_in = Exists(
-        TradeIn.objects.filter(opportunity_id=OuterRef("opportunity_id")).exclude(
-            status=TradeIn.Status.REFUSED
-        )
+    trade_in = Q(
+        opportunity_id__in=TradeIn.objects.filter(opportunity__isnull=False)
+        .exclude(status=TradeIn.Status.REFUSED)
+        .values("opportunity_id")
+    )
+    won = Q(
+        opportunity_id__in=Opportunity.objects.filter(status=Opportunity.Status.WON).values("pk")
     )
     groups = qs.values(
         "point_of_sale_id",
@@ -255,11 +334,15 @@ def transformation_statistics(
     ).annotate(
         total=Count("pk"),
         converted=Count("pk", filter=Q(opportunity__isnull=False)),
-        sales=Count("pk", filter=Q(opportunity__status=Opportunity.Status.WON)),
-        trade_ins=Count("pk", filter=Q(opportunity__isnull=False) & Q(trade_in)),
+        sales=Count("pk", filter=won),
+        trade_ins=Count("pk", filter=trade_in),
     )
     tag_counts = (
-        LeadTask.tags.through.objects.filter(leadtask__in=qs.values("pk"))
+        LeadTask.tags.through.objects.filter(
+            leadtask__point_of_sale_id__in=list(point_of_sale_ids),
+            leadtask__received_at__gte=period.start,
+            leadtask__received_at__lt=period.end,
+        )
         .order_by()
         .values(
             "leadtask__point_of_sale_id",
@@ -361,5 +444,12 @@ def funnel_totals(*, period: Period, point_of_sale_ids) -> dict:
         assigned=Count("pk", filter=Q(assigned_to__isnull=False)),
         treated=Count("pk", filter=Q(handled_at__isnull=False)),
         converted=Count("pk", filter=Q(opportunity__isnull=False)),
-        sales=Count("pk", filter=Q(opportunity__status=Opportunity.Status.WON)),
+        sales=Count(
+            "pk",
+            filter=Q(
+                opportunity_id__in=Opportunity.objects.filter(status=Opportunity.Status.WON).values(
+                    "pk"
+                )
+            ),
+        ),
     )

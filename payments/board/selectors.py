@@ -13,11 +13,15 @@ sale (deposits and e-reservations, which have no salesperson); a platform admini
 follows the payments of the points of sale they are attached to.
 """
 
+import re
+
 from django.db.models import Q, QuerySet
 
 from openflex.accounts import rules
+from opportunities.customers.models import Customer
 from payments.transactions.models import Payment
 from payments.transactions.selectors import payment_queryset_for_user
+from vehicles.models import Vehicle
 
 # The status groups of the list's filter (P-7) — one label per group, the statuses behind.
 # "erreur" (a technical failure at the provider) is shown with the refusals: for staff it
@@ -71,17 +75,25 @@ def payments_count(*, user, group: str) -> int:
     return payments_followed_by(user).filter(status__in=STATUS_GROUPS[group]).count()
 
 
+REFERENCE = re.compile(r"^\d{5}_\d{6}_\d{11}_\d+$")
+
+
 def search_condition(term: str) -> Q:
-    """One search word: the customer (snapshot names, email; the customer's own search
-    text), the opportunity, order or transaction number, the registration or the VIN."""
+    """One search word (lower-cased): the customer (the payment's contact snapshot, the
+    customer's own search text), the opportunity, order or transaction number (reference,
+    PAYID), the vehicle's registration or VIN (its search text). The customer's and the
+    vehicle's texts are searched through their trigram indexes (subqueries), the payment's
+    own columns in its rows; a whole reference is its unique index."""
+    if REFERENCE.match(term):
+        return Q(reference=term)
     condition = (
         Q(last_name__icontains=term)
         | Q(first_name__icontains=term)
         | Q(email__icontains=term)
-        | Q(customer__search_text__contains=term)
-        | Q(vehicle__search_text__contains=term)
-        | Q(reference__icontains=term)
+        | Q(reference__contains=term)
         | Q(provider_payment_id=term)
+        | Q(customer_id__in=Customer.objects.filter(search_text__contains=term).values("pk"))
+        | Q(vehicle_id__in=Vehicle.objects.filter(search_text__contains=term).values("pk"))
     )
     if term.isdigit() and len(term) <= 9:
         number = int(term)

@@ -15,6 +15,8 @@ def _on_payment_status(sender, payment, from_status, to_status, **kwargs) -> Non
         return
     if to_status in Payment.CAPTURED and from_status not in Payment.CAPTURED:
         services.ereservation_confirm(payment=payment)
+    elif from_status in Payment.CAPTURED and to_status not in Payment.CAPTURED:
+        services.ereservation_payment_lost(payment=payment)
 
 
 @receiver(order_status_changed, dispatch_uid="payments.ereservation_order")

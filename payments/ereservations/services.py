@@ -327,6 +327,28 @@ def ereservations_expire(*, now=None, chunk: int = 200) -> int:
             total += len(claimed)
 
 
+def ereservation_payment_lost(*, payment: Payment) -> None:
+    """The money of an active e-reservation left (refunded at the provider, or owed back
+    by a staff decision): the vehicle is released (inside the payment's transaction)."""
+    reservation = EReservation.objects.filter(
+        payment_id=payment.pk, status=EReservation.Status.ACTIVE
+    ).first()
+    if reservation is None:
+        return
+    vehicle = vehicle_get_locked(pk=reservation.vehicle_id)
+    reservation = EReservation.objects.select_for_update().get(pk=reservation.pk)
+    if reservation.status != EReservation.Status.ACTIVE:
+        return
+    _release(
+        reservation=reservation,
+        vehicle=vehicle,
+        method="end",
+        reason=_("paiement %s") % payment.get_status_display().lower(),
+        message=_("e-Réservation n° %(r)s terminée : paiement %(s)s")
+        % {"r": reservation.pk, "s": payment.get_status_display().lower()},
+    )
+
+
 def ereservation_follow_order(*, order, from_status: str, to_status: str) -> None:
     """An order moved (inside its transition): take over or end the e-reservation of its
     vehicle when it is validated; owe the money back when the taking-over order is

@@ -187,6 +187,7 @@ TABLE: dict[str, frozenset | str] = {
     "leads:task_convert": SELLERS,
     "leads:settings": ADMINS,
     "leads:settings_pos": ADMINS,
+    "leads:reference_lists": ADMINS,
     "leads:sources": ADMINS,
     "leads:source_detail": ADMINS,
     "leads:key_revoke": ADMINS,

@@ -68,11 +68,32 @@ PAGES = [
     ("settings-sms", "/parametres/sms/"),
     ("esign-verify", "/signatures/verifier/"),
     ("settings-reservation", "/parametres/reservation-vo/"),
+    ("payments", "/paiements/"),
+    ("settings-ereservation", "/parametres/e-reservation/"),
     ("settings-payments", "/parametres/e-paiement/"),
     ("settings-payment", (("/parametres/e-paiement/",), r"^/parametres/e-paiement/\d+/$")),
     ("settings-accounts", "/parametres/comptes/"),
     ("settings-account", (("/parametres/comptes/",), r"^/parametres/comptes/\d+/$")),
     ("settings-groups", "/parametres/groupes/"),
+    ("leads", "/leads/"),  # issue 16 (L-1, L-2, L-7)
+    ("lead", (("/leads/",), r"^/leads/\d+/$")),
+    ("lead-form", "/leads/nouvelle/"),
+    ("lead-convert", (("lead",), r"^/leads/\d+/convertir/$")),
+    ("settings-leads", "/parametres/leads/"),
+    ("settings-leads-pos", (("/parametres/leads/",), r"^/parametres/leads/points-de-vente/\d+/$")),
+    ("settings-lead-sources", "/parametres/leads/sources/"),
+    (
+        "settings-lead-source",
+        (("/parametres/leads/sources/",), r"^/parametres/leads/sources/\d+/$"),
+    ),
+    ("lead-calls-missed", "/leads/appels/manques/"),  # issue 16 (L-3)
+    ("lead-calls-connected", "/leads/appels/connectes/"),
+    ("lead-tracking-numbers", "/leads/numeros-traceurs/"),
+    ("lead-tracking-number", (("/leads/numeros-traceurs/",), r"^/leads/numeros-traceurs/\d+/")),
+    ("lead-statistics", "/leads/statistiques/"),  # issue 16 (L-5, L-6)
+    ("lead-statistics-collaborators", "/leads/statistiques/?vue=collaborateurs"),
+    ("lead-statistics-transformation", "/leads/statistiques/?vue=transformation"),
+    ("settings-tracking-numbers", "/parametres/leads/numeros-traceurs/"),
     ("notifications", "/notifications/"),
     ("profile", "/profil/"),
 ]

@@ -10,6 +10,7 @@ from openflex.accounts.models import User
 from openflex.notifications.models import Notification
 from payments.ereservations.models import EReservation
 from payments.transactions.models import Payment
+from tests.e2e.a11y import assert_accessible
 from tests.e2e.conftest import login, screenshot
 from vehicles.models import Vehicle
 
@@ -37,6 +38,7 @@ def _reserve(browser, live_server, vehicle, viewport, name, email):
     visitor.goto(f"{live_server.url}/annonces/{vehicle.pk}/")
     visitor.get_by_role("heading", name="Réserver ce véhicule").wait_for()
     assert visitor.evaluate(NO_OVERFLOW)
+    assert_accessible(visitor, f"{name} public vehicle page")
     screenshot(visitor, f"{name}-ereservation-page")
 
     # A mistake: the error next to the field, what was typed kept.
@@ -49,6 +51,7 @@ def _reserve(browser, live_server, vehicle, viewport, name, email):
     visitor.get_by_text("Indiquez un numéro de mobile valide").wait_for()
     assert visitor.locator("#id_last_name").input_value() == "Internaute"
     assert visitor.evaluate(NO_OVERFLOW)
+    assert_accessible(visitor, f"{name} public vehicle page with an error")
     screenshot(visitor, f"{name}-ereservation-error")
 
     visitor.locator("#id_mobile").fill("06 12 34 56 78")

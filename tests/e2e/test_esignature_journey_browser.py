@@ -6,6 +6,7 @@ e-payment link sent; the S-8 list shows the order waiting for its e-payment. Scr
 at 1366 px and 375 px."""
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from pathlib import Path
 
@@ -35,6 +36,13 @@ def _context(browser, viewport):
     context = browser.new_context(viewport=viewport, locale="fr-FR", timezone_id="Europe/Paris")
     context.set_default_timeout(30_000)
     return context
+
+
+def _verify(data: bytes):
+    """pyHanko's validation runs its own event loop: not in this thread, where Playwright's
+    sync API keeps one running."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(pdf_verify, data).result()
 
 
 def _ready_order():
@@ -119,7 +127,7 @@ def test_from_the_order_to_a_sealed_pdf_signed_on_a_phone(browser, live_server, 
         phone.get_by_role("link", name=re.compile("Télécharger « Bon de commande")).click()
     path = Path(tmp_path) / "bon-de-commande-signe.pdf"
     download_info.value.save_as(path)
-    verification = pdf_verify(path.read_bytes())
+    verification = _verify(path.read_bytes())
     assert verification.sealed and verification.intact
     assert verification.request_id == request.pk
 
@@ -132,7 +140,7 @@ def test_from_the_order_to_a_sealed_pdf_signed_on_a_phone(browser, live_server, 
     with staff.expect_download() as staff_download:
         staff.locator("#esignature").get_by_role("link", name=re.compile("Bon de commande")).click()
     staff_download.value.save_as(Path(tmp_path) / "staff.pdf")
-    assert pdf_verify((Path(tmp_path) / "staff.pdf").read_bytes()).intact
+    assert _verify((Path(tmp_path) / "staff.pdf").read_bytes()).intact
     screenshot(staff, "esign-journey-5-order-signed-1366")
 
     # S-8: the order waits for its e-payment; the list lets staff correct and resend.

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from leads.inbox import services as inbox
-from leads.inbox.models import LeadAssignment, LeadSettings, LeadStatus, LeadTask
+from leads.inbox.models import LeadAssignment, LeadSettings, LeadStatus, LeadTag, LeadTask
 from tests.accounts.factories import PointOfSaleFactory, UserFactory, admin_user
 from tests.leads.factories import lead_settings, lead_task, tag
 from tests.lists import assert_list_queries
@@ -271,3 +271,24 @@ def test_settings_of_a_point_of_sale(client, pos, seller):
     assert bad.status_code == 400
     assert 'value="-5"' in bad.content.decode()
     assert client.get(reverse("leads:settings")).status_code == 200
+
+
+def test_administrators_add_tags_and_statuses(client):
+    """L-1: the administrators' own tags; the editable statuses and their flags."""
+    client.force_login(admin_user())
+    url = reverse("leads:reference_lists")
+    assert client.get(url).status_code == 200
+    client.post(url, {"do": "tag", "tag-name": "Flotte", "tag-group": "autre"})
+    assert LeadTag.objects.filter(name="Flotte", group="autre").exists()
+    duplicate = client.post(url, {"do": "tag", "tag-name": "VO", "tag-group": "autre"})
+    assert duplicate.status_code == 400 and "existe déjà" in duplicate.content.decode()
+    client.post(url, {"do": "status", "status": "", "new-name": "Devis envoyé",
+                      "new-counts_as_handled": "on", "new-is_active": "on"})  # fmt: skip
+    status = LeadStatus.objects.get(name="Devis envoyé")
+    assert status.counts_as_handled and not status.is_appointment
+    new = LeadStatus.objects.get(code="nouveau")
+    refused = client.post(url, {"do": "status", "status": new.pk, "new-name": "Nouveau"})
+    assert refused.status_code == 400
+    assert LeadStatus.objects.get(code="nouveau").is_active
+    client.force_login(UserFactory(group_type="directeur"))
+    assert client.get(url).status_code == 403

@@ -202,3 +202,15 @@ def test_a_validated_order_takes_the_e_reservation_over_or_ends_it(
     else:
         assert reservation.status == EReservation.Status.ENDED
         assert payment.status == Payment.Status.TO_REFUND
+
+
+def test_money_owed_back_releases_the_vehicle(client, ready, django_capture_on_commit_callbacks):
+    """The paid e-reservation's money leaves (a refund decided by the dealer, or reported
+    by the provider): the vehicle is not held any more."""
+    from payments.transactions.services import payment_require_refund
+
+    payment = _pay(client, _reserve(client, ready), django_capture_on_commit_callbacks)
+    payment_require_refund(payment=payment, reason="client injoignable")
+    reservation = EReservation.objects.get(payment=payment)
+    assert reservation.status == EReservation.Status.ENDED
+    assert Vehicle.objects.get(pk=ready.pk).reservation_kind == ""

@@ -84,4 +84,4 @@ def test_remove_the_configuration(client, pos):
 def test_the_section_is_listed_for_administrators(client):
     client.force_login(admin_user())
     page = client.get(reverse("configuration:index")).content.decode()
-    assert "Parcours de vente digitalisé" in page
+    assert "Parcours de vente digitalisé — e-paiement" in page

@@ -200,3 +200,22 @@ def test_signature_failed_is_refused_outside_pending_signature(ready_order):
         sales.order_signature_failed(order=ready_order, expired=True)
     with pytest.raises(ValidationError):
         sales.order_signature_signed(order=ready_order)
+
+
+def test_a_promotion_ending_soon_on_the_vehicle_shortens_the_expiry(ready_order, seller):
+    """S-3 through the order: a promotional operation on the vehicle that ends before the
+    delay sets the request's expiry to its end (the rule is SIG-CORE's)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from signatures.promotions.models import PromotionalOperation
+
+    today = timezone.localdate()
+    promotion = PromotionalOperation.objects.create(
+        name="Offre de fin d'année", starts_on=today, ends_on=today + timedelta(days=2)
+    )
+    promotion.vehicles.add(ready_order.vehicle)
+    order = sales.order_submit(order=ready_order, by=seller, signature_mode="electronique")
+    expires = timezone.localtime(_request_of(order).expires_at).date()
+    assert expires == today + timedelta(days=2)

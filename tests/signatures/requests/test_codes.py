@@ -47,7 +47,7 @@ def test_five_checks_then_the_code_is_blocked(t0):
     request = make_request(send=False, now=t0)
     services.signature_code_send(request=request, client=CLIENT, now=t0)
     code = _code(request)
-    for attempt in range(5):
+    for _attempt in range(5):
         outcome = services.signature_request_sign(
             request=request, code=_wrong(code), client=CLIENT, now=t0
         )
