@@ -13,7 +13,7 @@ import re
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from openflex.accounts.demo import demo_email
@@ -25,11 +25,12 @@ from opportunities.sales.models import Offer, Order
 from opportunities.tradeins import services as tradeins
 from signatures.flows import services as flows
 from signatures.models import SignatureRequest, SmsMessage
+from signatures.promotions.services import promotions_seed_demo
 from signatures.requests import services as requests
 from signatures.sealing.services import signing_certificate_for
 from vehicles.models import Vehicle
 
-MARKER_EMAIL = "helene.garnier@exemple.fr"  # the first e-signature customer
+MARKER_EMAIL = "helene.garnier@exemple.net"  # an e-signature customer (seeded once)
 CUSTOMER = requests.Client(
     ip="203.0.113.24",
     user_agent="Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) Safari/604.1",
@@ -40,18 +41,19 @@ TABLET = requests.Client(
 
 # (civility, last name, first name, email, mobile, what happens to the order form)
 CUSTOMERS = [
+    ("M.", "Roussel", "Thomas", "thomas.roussel@exemple.net", "06 33 21 54 09", "signed"),
     ("Mme", "Garnier", "Hélène", MARKER_EMAIL, "06 12 40 18 77", "pending"),
-    ("M", "Roussel", "Thomas", "thomas.roussel@exemple.fr", "06 33 21 54 09", "signed"),
-    ("Mme", "Fabre", "Julie", "julie.fabre@exemple.fr", "07 61 22 90 14", "refused"),
-    ("M", "Chevalier", "Marc", "marc.chevalier@exemple.fr", "06 45 87 12 30", "expired"),
-    ("Mme", "Lambert", "Sophie", "sophie.lambert@exemple.fr", "06 78 02 33 41", "error"),
-    ("M", "Bonnet", "Lucas", "lucas.bonnet@exemple.fr", "06 91 47 25 63", "deleted"),
+    ("Mme", "Fabre", "Julie", "julie.fabre@exemple.net", "07 61 22 90 14", "refused"),
+    ("M.", "Chevalier", "Marc", "marc.chevalier@exemple.net", "06 45 87 12 30", "expired"),
+    ("Mme", "Lambert", "Sophie", "sophie.lambert@exemple.net", "06 78 02 33 41", "error"),
+    ("M.", "Bonnet", "Lucas", "lucas.bonnet@exemple.net", "06 71 47 25 63", "deleted"),
 ]
 
 
 def seed(*, scale: int = 0, log=print) -> None:
     for entity in Entity.objects.all():
         signing_certificate_for(entity)  # a self-signed sealing certificate (S-6)
+    promotions_seed_demo()  # promotional operations (S-3, SIG-CORE)
     if Customer.objects.filter(email=MARKER_EMAIL).exists():
         return
     pos = PointOfSale.objects.filter(code=61).first()
@@ -60,12 +62,12 @@ def seed(*, scale: int = 0, log=print) -> None:
     if pos is None or seller is None or manager is None:
         log("  no demo organisation: e-signature skipped")
         return
-    vehicles = list(_free_vehicles(pos)[: len(CUSTOMERS) + 1])
-    if len(vehicles) < len(CUSTOMERS) + 1:
-        log("  not enough free demo vehicles: e-signature skipped")
+    vehicles = list(_vehicles_for_sale(pos)[: len(CUSTOMERS)])
+    if len(vehicles) < len(CUSTOMERS) or vehicles[0].point_of_sale_id != pos.pk:
+        log("  not enough demo vehicles for sale: e-signature skipped")
         return
     for (civility, last, first, email, mobile, outcome), vehicle in zip(
-        CUSTOMERS, vehicles, strict=False
+        CUSTOMERS, vehicles, strict=True
     ):
         customer = customer_create(
             by=seller,
@@ -100,17 +102,25 @@ def seed(*, scale: int = 0, log=print) -> None:
     )
 
 
-def _free_vehicles(pos):
-    """Demo vehicles of ``pos`` for sale that no offer touches yet."""
+def _vehicles_for_sale(pos):
+    """Demo vehicles for sale, not reserved, without a live order: Lyon Gerland's first
+    (the signed order's, validated at once), then its entity's other points of sale (an
+    order there waits for a transfer only once signed)."""
+    dead = [Order.Status.CANCELLED, Order.Status.REFUSED, Order.Status.REPLACED]
     return (
         Vehicle.objects.filter(
-            point_of_sale=pos,
+            point_of_sale__entity_id=pos.entity_id,
             status="stock_vente",
             internal_number__startswith="DEMO-",
             selling_price__gt=0,
+            reservation_kind="",
         )
-        .filter(~Exists(Offer.objects.filter(vehicle=OuterRef("pk"))))
-        .order_by("number")
+        .exclude(Exists(Order.objects.filter(vehicle=OuterRef("pk")).exclude(status__in=dead)))
+        .annotate(
+            elsewhere=~Q(point_of_sale=pos),
+            has_offer=Exists(Offer.objects.filter(vehicle=OuterRef("pk"))),
+        )
+        .order_by("elsewhere", "has_offer", "number")
     )
 
 
@@ -173,7 +183,7 @@ def _delivery_report_on_tablet(*, pos, seller, manager) -> bool:
     """The signed order, prepared then delivered: its delivery report signed on the
     showroom's tablet."""
     order = Order.objects.filter(
-        opportunity__customer__email=CUSTOMERS[1][3], status=Order.Status.ORDERED
+        opportunity__customer__email=CUSTOMERS[0][3], status=Order.Status.ORDERED
     ).first()
     if order is None:
         return False
@@ -192,10 +202,10 @@ def _tradein_offer(*, pos, seller, validator) -> None:
         point_of_sale=pos,
         allow_duplicate=True,
         kind=Customer.Kind.PERSON,
-        civility="M",
+        civility="M.",
         last_name="Perrin",
         first_name="Antoine",
-        email="antoine.perrin@exemple.fr",
+        email="antoine.perrin@exemple.net",
         mobile="06 24 68 13 57",
         city="Villeurbanne",
         postcode="69100",

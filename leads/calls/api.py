@@ -15,7 +15,7 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field, field_validator
 from pydantic import ValidationError as SchemaError
 
@@ -104,17 +104,17 @@ _SCHEMA = CallIn.model_json_schema(ref_template="#/components/schemas/{model}")
 def call_create(request: HttpRequest):
     status, body = body_read(request)
     if status:
-        return status, body
+        return Status(status, body)
     try:
         data = json.loads(body or b"null")
     except (ValueError, UnicodeDecodeError):
-        return 400, errors(("body", "JSON invalide."))
+        return Status(400, errors(("body", "JSON invalide.")))
     if not isinstance(data, dict):
-        return 400, errors(("body", "Un objet JSON est attendu."))
+        return Status(400, errors(("body", "Un objet JSON est attendu.")))
     try:
         call_in = CallIn.model_validate(data)
     except SchemaError as exc:
-        return 422, schema_errors(exc)
+        return Status(422, schema_errors(exc))
     started_at = call_in.started_at
     if timezone.is_naive(started_at):
         started_at = timezone.make_aware(started_at)
@@ -131,11 +131,8 @@ def call_create(request: HttpRequest):
     try:
         call, created = services.call_record(source=key.source, report=report)
     except ValidationError as exc:
-        return 422, errors(
-            *(
-                (field, message)
-                for field, messages in exc.message_dict.items()
-                for message in messages
-            )
-        )
-    return (201 if created else 200), {"id": call.pk, "task": call.task_id}
+        pairs = [
+            (field, message) for field, messages in exc.message_dict.items() for message in messages
+        ]
+        return Status(422, errors(*pairs))
+    return Status(201 if created else 200, {"id": call.pk, "task": call.task_id})

@@ -4,8 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from leads.calls.models import TrackingNumber
-from leads.inbox.phones import phone_normalise
 from leads.inbox.models import LeadTag
+from leads.inbox.phones import phone_normalise
 from leads.intake.models import LeadSource
 from openflex.accounts.models import PointOfSale
 

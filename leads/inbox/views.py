@@ -308,7 +308,7 @@ def reference_lists(request: HttpRequest) -> HttpResponse:
                     return redirect("leads:reference_lists")
             else:
                 status_id = request.POST.get("status", "")
-                if status_id.isdigit():
+                if status_id.isdecimal() and len(status_id) < 10:
                     status = get_object_or_404(LeadStatus, pk=int(status_id))
                 status_form = LeadStatusForm(request.POST, prefix="new", instance=status)
                 if status_form.is_valid():

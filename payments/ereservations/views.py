@@ -16,6 +16,7 @@ from openflex.core.throttle import throttle_hit
 from payments.ereservations import selectors, services
 from payments.ereservations.forms import EReservationForm, EReservationSettingsForm
 from payments.transactions.services import payment_link_url
+from vehicles.models import ReservationKind
 
 # Requests of one address: a form that creates payments is not a free-for-all.
 THROTTLE = {"scope": "ereservation", "limit": 10, "window": timedelta(hours=1)}
@@ -26,6 +27,11 @@ def _page(request, vehicle, form=None, *, error: str = "", status: int = 200) ->
     refusal = services.ereservation_refusal(vehicle, settings)
     context = {
         "vehicle": vehicle,
+        # What the public may know of a hold: a client's e-reservation and its end; any
+        # other (a salesperson's pre-entry reservation) is only "Réservé".
+        "held_until": vehicle.reservation_ends_at
+        if vehicle.reservation_kind == ReservationKind.CUSTOMER
+        else None,
         "settings": settings,
         "refusal": refusal,
         "form": form or EReservationForm(),

@@ -58,6 +58,30 @@ class SandboxProvider(OgoneProtocol):
     def origin(self, config) -> str:
         return ""  # same origin: nothing to open in the Content-Security-Policy
 
+    def refund(self, *, payment, config) -> ProviderResult | None:
+        """The sandbox refunds what it was paid (STATUS 8 in its books)."""
+        paid = (
+            SandboxTransaction.objects.filter(
+                pspid=config.pspid, orderid=payment.reference, provider_status__in=("5", "9")
+            )
+            .order_by("-created_at", "-pk")
+            .first()
+        )
+        if paid is None:
+            return ProviderResult(reference=payment.reference, outcome=ogone.UNKNOWN)
+        refund, _created = SandboxTransaction.objects.get_or_create(
+            payid=paid.payid + "R",  # asked twice (an effect run again): one refund
+            defaults={
+                "pspid": paid.pspid,
+                "orderid": paid.orderid,
+                "provider_status": "8",
+                "amount_cents": paid.amount_cents,
+                "currency": paid.currency,
+                "email": paid.email,
+            },
+        )
+        return self.parse(transaction_params(refund))
+
     def query(self, *, payment, config) -> ProviderResult | None:
         transaction = (
             SandboxTransaction.objects.filter(pspid=config.pspid, orderid=payment.reference)

@@ -90,6 +90,11 @@ class PaymentConfiguration(models.Model):
     def api_password_hint(self) -> str:
         return secret_hint(self.api_password)
 
+    @property
+    def refunds_through_provider(self) -> bool:
+        """The provider's API can refund (the sandbox always; Ingenico with an API user)."""
+        return self.provider == Provider.SANDBOX or bool(self.api_user and self.api_password)
+
 
 class Payment(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     """One attempt at an online payment: an order deposit or an e-reservation (P-2, P-3)."""
@@ -380,6 +385,7 @@ class PaymentEvent(models.Model):
         CALLBACK = "callback", _("Notification du prestataire")
         RETURN = "return", _("Retour du client")
         RECONCILIATION = "reconciliation", _("Interrogation du prestataire")
+        REFUND = "refund", _("Remboursement par le prestataire")
         REJECTED = "rejected", _("Message rejeté")
         EMAIL = "email", _("Email")
 

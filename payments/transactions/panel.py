@@ -39,10 +39,17 @@ def order_aside_context(request, order) -> dict | None:
     if not payments:
         return None
     latest = payments[0]
+    config = selectors.payment_configuration_for(latest.point_of_sale_id)
     return {
         "latest": latest,
         "payments": payments,
         "actions": available_actions(latest, request.user),
+        # "Rembourser via le prestataire": where the provider refunds, for those who may.
+        "provider_refund": latest.status == latest.Status.TO_REFUND
+        and config is not None
+        and config.provider == latest.provider
+        and config.refunds_through_provider
+        and rights.payment_may_mark_refunded(latest, request.user),
     }
 
 

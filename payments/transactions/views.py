@@ -100,6 +100,10 @@ ACTIONS = {
     "resend": (services.payment_link_resend, _("Le lien de e-paiement a été renvoyé.")),
     "retry": (services.payment_retry, _("Un nouveau lien de e-paiement a été envoyé.")),
     "refunded": (services.payment_mark_refunded, _("Le e-paiement est marqué comme remboursé.")),
+    "provider_refund": (
+        services.payment_provider_refund_request,
+        _("Le remboursement est demandé au prestataire."),
+    ),
 }
 
 

@@ -20,3 +20,26 @@ def promotion_save(
     operation.save()
     operation.vehicles.set(list(vehicle_numbers))
     return operation
+
+
+def promotions_seed_demo() -> int:
+    """Demo operations (idempotent): a spring VN operation on Peugeot ending in ten days
+    (it shortens an order form's delay), and a cumulative one without end."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    made = 0
+    for name, values in (
+        (
+            "Printemps Peugeot VN",
+            {"brand": "Peugeot", "parc": "VN", "ends_on": today + timedelta(days=10)},
+        ),
+        ("Reprise +1 000 € (permanente)", {"cumulative": True}),
+    ):
+        _op, created = PromotionalOperation.objects.get_or_create(
+            name=name, defaults={"starts_on": today - timedelta(days=5), **values}
+        )
+        made += created
+    return made

@@ -5,7 +5,7 @@ from django.http import Http404
 
 from openflex.accounts import rules
 from signatures.requests.audit import audit_chain_problems
-from signatures.requests.models import SignatureDocument, SignatureRequest
+from signatures.requests.models import SignatureDocument, SignatureEvent, SignatureRequest
 
 # The columns of a document without its PDF bytes (lists and panels never load them).
 DOCUMENT_FIELDS = (
@@ -114,3 +114,29 @@ def signature_document_for_verification(
     if found is None and request_id and document_id:
         found = qs.filter(request_id=request_id, pk=document_id).first()
     return found
+
+
+def signature_request_detail_for_user(*, user, pk: int):
+    """A request with its documents (no bytes) and its audit trail, for the staff page."""
+    request = (
+        signature_request_queryset_for_user(user)
+        .select_related("point_of_sale", "customer", "order__opportunity", "salesperson")
+        .prefetch_related(
+            _documents_light(),
+            Prefetch(
+                "events", queryset=SignatureEvent.objects.select_related("by").order_by("seq")
+            ),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if request is None:
+        raise Http404
+    return request
+
+
+def signature_audit_problems_of_loaded(request) -> list[str]:
+    """``signature_audit_problems`` on the prefetched events (no query)."""
+    return audit_chain_problems(
+        request.events.all(), head=request.events_head, count=request.events_count
+    )

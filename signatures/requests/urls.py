@@ -14,6 +14,7 @@ urlpatterns = [
         name="sign_document",
     ),
     # Staff
+    path("signatures/demandes/<int:pk>/", views.request_detail, name="request_detail"),
     path(
         "signatures/documents/<int:pk>/telecharger/",
         views.document_download,

@@ -115,8 +115,9 @@ def sign_confirm(request: HttpRequest, token: str) -> HttpResponse:
             messages.success(request, _("Merci : vos documents sont signés."))
             return redirect("signatures:sign", token=token)
         form.add_error("code", outcome.error)
-    sig.refresh_from_db()
-    return _page(request, token, "open", sig, code_form=form, status=400)
+    sig = selectors.signature_request_for_page(pk=sig.pk)  # fresh, documents without bytes
+    state = "open" if sig.is_open and not sig.is_past_expiry() else _read(token)[0]
+    return _page(request, token, state, sig, code_form=form, status=400)
 
 
 @never_cache
@@ -186,3 +187,28 @@ def settings_edit(request: HttpRequest) -> HttpResponse:
         return redirect("signatures:settings")
     status = 400 if form.errors else 200
     return render(request, "signatures/settings.html", {"form": form}, status=status)
+
+
+@require_GET
+@rule_required(rules.works_on_sales)
+def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The request's audit trail (X-5, S-6): documents, every event with its time, IP
+    address and user agent, and whether the hash chain is intact."""
+    sig = selectors.signature_request_detail_for_user(user=request.user, pk=pk)
+    opportunity = sig.order.opportunity if sig.order_id else None
+    order_visible = opportunity is not None and rules.may_open_opportunity(
+        request.user,
+        salesperson_id=opportunity.salesperson_id,
+        point_of_sale_id=opportunity.point_of_sale_id,
+    )
+    return render(
+        request,
+        "signatures/request_detail.html",
+        {
+            "sig": sig,
+            "documents": list(sig.documents.all()),
+            "events": list(sig.events.all()),
+            "problems": selectors.signature_audit_problems_of_loaded(sig),
+            "order_visible": order_visible,
+        },
+    )

@@ -23,8 +23,10 @@ page, merged onto the signature page with pypdf).
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import io
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -213,6 +215,24 @@ def _signer(certificate: SigningCertificate):
 # --- Stamp, audit page, seal ------------------------------------------------------------
 
 
+def _outside_event_loop(function, *args, **kwargs):
+    """pyHanko runs its own asyncio loop: called from a thread whose loop is running (an
+    ASGI server, Playwright's sync API in tests), it runs in a worker thread instead."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args, **kwargs)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args, **kwargs).result()
+
+
+def pdf_seal(data: bytes, *, certificate: SigningCertificate, reason: str, location: str) -> bytes:
+    """A PAdES seal (``/ETSI.CAdES.detached``, SHA-256) over the whole document."""
+    return _outside_event_loop(
+        _pdf_seal, data, certificate=certificate, reason=reason, location=location
+    )
+
+
 def _signature_box(reader) -> tuple[int, float, float]:
     """(page index, left, top) of the customer's signature box, in PDF points."""
     destination = reader.named_destinations.get(SIGNATURE_ANCHOR)
@@ -270,7 +290,7 @@ def _stamp_and_append(seal: SealInput) -> bytes:
     return out.getvalue()
 
 
-def pdf_seal(data: bytes, *, certificate: SigningCertificate, reason: str, location: str) -> bytes:
+def _pdf_seal(data: bytes, *, certificate: SigningCertificate, reason: str, location: str) -> bytes:
     """A PAdES seal (``/ETSI.CAdES.detached``, SHA-256) over the whole document."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
@@ -291,7 +311,8 @@ def document_seal(seal: SealInput) -> bytes:
     """Stamp, append the audit trail, seal: the signed PDF's bytes."""
     certificate = signing_certificate_for(seal.entity)
     stamped = _stamp_and_append(seal)
-    return pdf_seal(
+    return _outside_event_loop(
+        _pdf_seal,
         stamped,
         certificate=certificate,
         reason=_("Signé électroniquement par %s (code SMS)") % seal.signer_name,
@@ -300,6 +321,12 @@ def document_seal(seal: SealInput) -> bytes:
 
 
 # --- Verification ("Vérifier un document") ----------------------------------------------
+
+
+def pdf_verify(data: bytes) -> Verification:
+    """Is the PDF sealed, its seal intact (covering the whole file), by whom, and which
+    request and document it is (read from its info, set before sealing)."""
+    return _outside_event_loop(_pdf_verify, data)
 
 
 @dataclass
@@ -325,7 +352,7 @@ def _trust_roots():
     return roots
 
 
-def pdf_verify(data: bytes) -> Verification:
+def _pdf_verify(data: bytes) -> Verification:
     """Is the PDF sealed, its seal intact (covering the whole file), by whom, and which
     request and document it is (read from its info, set before sealing)."""
     from pyhanko.pdf_utils.reader import PdfFileReader

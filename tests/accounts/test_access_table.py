@@ -210,6 +210,7 @@ TABLE: dict[str, frozenset | str] = {
     "signatures:sign_refuse": PUBLIC,
     "signatures:sign_document": PUBLIC,
     "signatures:document_download": SALE_SIDE,  # at the request's point of sale
+    "signatures:request_detail": SALE_SIDE,  # its audit trail (S-6, X-5)
     "signatures:verify": SALE_SIDE,  # "Vérifier un document" (S-6)
     "signatures:settings": ADMINS,
     "signatures:certificates": ADMINS,
@@ -421,6 +422,7 @@ _SPECIFIC = {
     "leads:source_detail": {"pk": "lead_source"},
     "leads:key_revoke": {"pk": "api_key"},
     "signatures:document_download": {"pk": "signature_document"},
+    "signatures:request_detail": {"pk": "signature_request"},
     "payments:action": {"pk": "payment", "action": "resend"},
     "payments:configuration_edit": {"pos_pk": "pos"},
     "signatures:certificate_generate": {"pk": "entity"},

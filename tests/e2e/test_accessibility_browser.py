@@ -81,6 +81,7 @@ PAGES = [
     ("lead-convert", (("lead",), r"^/leads/\d+/convertir/$")),
     ("settings-leads", "/parametres/leads/"),
     ("settings-leads-pos", (("/parametres/leads/",), r"^/parametres/leads/points-de-vente/\d+/$")),
+    ("settings-lead-lists", "/parametres/leads/etiquettes-et-statuts/"),
     ("settings-lead-sources", "/parametres/leads/sources/"),
     (
         "settings-lead-source",

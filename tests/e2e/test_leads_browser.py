@@ -86,3 +86,10 @@ def test_manager_neglected_and_admin_settings(page, live_server, demo):
     page.get_by_role("button", name="Créer une clé").click()
     page.get_by_text("copiez-la maintenant").wait_for()
     shots(page, "source-key")
+
+
+def test_the_api_documentation_page_draws_under_the_policy(page, live_server):
+    """/api/docs (L-1): Swagger UI from django-ninja's static files, no CSP violation."""
+    page.goto(f"{live_server.url}/api/docs")
+    page.get_by_text("/api/leads/").first.wait_for()
+    screenshot(page, "leads-api-docs")

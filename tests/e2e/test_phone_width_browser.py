@@ -76,6 +76,7 @@ PAGES = [
     ("lead-convert", ("/leads/", r"^/leads/\d+/convertir/$", r"^/leads/\d+/$")),
     ("settings-leads", "/parametres/leads/"),
     ("settings-leads-pos", ("/parametres/leads/", r"^/parametres/leads/points-de-vente/\d+/$")),
+    ("settings-lead-lists", "/parametres/leads/etiquettes-et-statuts/"),
     ("settings-lead-sources", "/parametres/leads/sources/"),
     ("settings-lead-source", ("/parametres/leads/sources/", r"^/parametres/leads/sources/\d+/$")),
     ("lead-calls-missed", "/leads/appels/manques/"),  # issue 16 (L-3)

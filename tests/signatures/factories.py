@@ -57,6 +57,7 @@ def signature_world(*, point_of_sale, customer) -> dict:
     sms = sms_send(to="+33612345678", body="Test", kind="signature_code")
     promotion = PromotionalOperation.objects.create(name="Test", starts_on=date(2026, 1, 1))
     return {
+        "signature_request": request.pk,
         "signature_document": request.documents.get().pk,
         "sms": sms.pk,
         "promotion": promotion.pk,

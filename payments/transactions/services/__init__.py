@@ -30,6 +30,8 @@ from payments.transactions.services.payments import (  # noqa: F401
 )
 from payments.transactions.services.provider import (  # noqa: F401
     payment_provider_message_receive,
+    payment_provider_refund,
+    payment_provider_refund_request,
     payment_provider_result_apply,
     payment_reconcile,
     payments_reconcile_due,

@@ -37,10 +37,12 @@ from payments.transactions.services.core import (
 logger = logging.getLogger("payments.provider")
 
 RECONCILE = "payments.reconcile"
+PROVIDER_REFUND = "payments.provider_refund"
 SOURCE_LABELS = {
     PaymentEvent.Kind.CALLBACK: _("notification du prestataire"),
     PaymentEvent.Kind.RETURN: _("retour du client"),
     PaymentEvent.Kind.RECONCILIATION: _("interrogation du prestataire"),
+    PaymentEvent.Kind.REFUND: _("remboursement par le prestataire"),
 }
 
 
@@ -53,8 +55,18 @@ class Received:
     outcome: str = ""  # applied | replay | ignored | waiting | bad_signature | …
 
 
+MAX_PARAMS = 100
+MAX_VALUE = 1000
+
+
 def _raw(params) -> dict[str, str]:
-    return {str(k): str(v) for k, v in params.items()}
+    """The message as received, made storable: at most 100 parameters of 1 000 characters,
+    without NUL characters (PostgreSQL text refuses them). A genuine provider message is
+    far below; a truncated value no longer matches its signature."""
+    items = list(params.items())[:MAX_PARAMS]
+    return {
+        str(k).replace("\x00", "")[:100]: str(v).replace("\x00", "")[:MAX_VALUE] for k, v in items
+    }
 
 
 def _record_rejection(
@@ -111,11 +123,9 @@ def payment_provider_message_receive(
         )
         return Received(400, payment=payment, outcome="bad_signature")
     result = adapter.parse(params)
-    if (
-        result.amount is not None
-        and result.amount != payment.amount
-        or (result.currency and result.currency != payment.currency)
-    ):
+    # The provider always returns AMOUNT and CURRENCY: a message without them (or with
+    # others) is not about this payment.
+    if result.amount != payment.amount or result.currency != payment.currency:
         logger.warning("payment %s with a different amount for %s: %r", source, reference, params)
         _record_rejection(
             payment,
@@ -284,3 +294,58 @@ def payment_reconcile(*, payment_id: int) -> str:
         )[1]
 
     return record_after_effect(apply)
+
+
+# --- Refund through the provider's API ------------------------------------------------------
+
+
+@transaction.atomic
+def payment_provider_refund_request(*, payment: Payment, by) -> Payment:
+    """ "Rembourser via le prestataire" (P-5): a payment *à rembourser* whose point of sale's
+    provider can refund; the provider is asked through the outbox and its answer (STATUS 8)
+    makes the payment *remboursé* through the callback's path."""
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from payments.transactions import rights
+
+    payment = lock_payment(payment)
+    if not rights.payment_may_mark_refunded(payment, by):
+        raise PermissionDenied(_("Vous ne pouvez pas rembourser ce e-paiement."))
+    if payment.status != Payment.Status.TO_REFUND:
+        raise ValidationError(_("Seul un e-paiement à rembourser peut être remboursé."))
+    config = payment_configuration_for(payment.point_of_sale_id)
+    if config is None or config.provider != payment.provider or not config.refunds_through_provider:
+        raise ValidationError(_("Le prestataire de ce point de vente ne rembourse pas en ligne."))
+    payment_event_record(
+        payment=payment,
+        kind=PaymentEvent.Kind.REFUND,
+        by=by,
+        from_status=payment.status,
+        message=_("Remboursement demandé au prestataire par %s") % by.get_full_name(),
+    )
+    effect_enqueue(
+        kind=PROVIDER_REFUND,
+        key=f"payment-refund:{payment.pk}",  # one refund per payment, whoever asks again
+        payload={"payment_id": payment.pk},
+    )
+    return payment
+
+
+def payment_provider_refund(*, payment_id: int) -> str:
+    """The outbox's handler: ask the provider to refund (outside any transaction), then
+    apply its answer like a callback."""
+    payment = Payment.objects.filter(pk=payment_id).first()
+    if payment is None or payment.status != Payment.Status.TO_REFUND:
+        return "skipped"
+    config = payment_configuration_for(payment.point_of_sale_id)
+    adapter = adapter_for(payment.provider)
+    if config is None or adapter is None:
+        return "not_configured"
+    result = adapter.refund(payment=payment, config=config)  # ProviderError → retried
+    if result is None or result.outcome == ogone.UNKNOWN and not result.provider_status:
+        return "not_refunded"
+    return record_after_effect(
+        lambda: payment_provider_result_apply(
+            payment=payment, result=result, source=PaymentEvent.Kind.REFUND
+        )[1]
+    )

@@ -264,3 +264,21 @@ def test_unsafe_xml_is_refused(client, key, body):
 def test_get_is_not_allowed(client, key):
     response = client.get(URL, HTTP_AUTHORIZATION=f"Bearer {key}")
     assert response.status_code == 405
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"point_of_sale": 99999999999999999999},
+        {"point_of_sale": -3},
+        {"point_of_sale": "1e30"},
+        {"tags": ["VO", 1, None]},
+        {"external_id": "   "},
+        {"received_at": "9999-12-31T99:00:00"},
+        {"vehicle": "9" * 40},
+        {"first_name": ["x"]},
+    ],
+)
+def test_hostile_values_are_422_never_500(client, key, changes):
+    response = post(client, {**PAYLOAD, **changes}, key)
+    assert response.status_code in (201, 422), response.content

@@ -159,7 +159,7 @@ def test_decisions_through_the_page(client, validator, seller, trade_in):
     assert response.status_code == 302
     client.force_login(seller)
     actions = {a["action"] for a in client.get(detail).context["actions"]}
-    assert actions == {"finaliser", "stock"}
+    assert actions == {"offre", "finaliser", "stock"}  # "offre": the offer of reprise (S-4)
     client.post(reverse("opportunities:tradein_action", args=[trade_in.pk, "finaliser"]))
     fresh = TradeIn.objects.get(pk=trade_in.pk)
     assert fresh.completed_at and fresh.stock_vehicle_id

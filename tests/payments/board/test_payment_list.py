@@ -199,3 +199,27 @@ def test_query_count_is_constant_in_rows(client, manager, pos, seller):
 
     counts = assert_list_queries(client, URL, make_rows, budget=8)
     assert len(_ids(counts.response)) == 12
+
+
+def test_resend_from_the_list_comes_back_to_it(client, seller, order):
+    """ "Renvoyer le lien" from a card: the same payment, a new link (PAY-CORE's resend),
+    and back to the list as it was filtered."""
+    from django.core import mail
+
+    payment = deposit(order, link_nonce="old-nonce")
+    client.force_login(seller)
+    back = f"{URL}?statut=en_attente"
+    mail.outbox.clear()
+    response = client.post(reverse("payments:action", args=[payment.pk, "resend"]), {"next": back})
+    assert response.status_code == 302 and response["Location"] == back
+    payment.refresh_from_db()
+    assert payment.link_nonce and payment.link_nonce != "old-nonce"
+
+
+def test_mark_refunded_from_the_list(client, secretary, order):
+    payment = deposit(order, status=S.TO_REFUND, to_refund_since=timezone.now())
+    client.force_login(secretary)
+    response = client.post(reverse("payments:action", args=[payment.pk, "refunded"]), {"next": URL})
+    assert response.status_code == 302 and response["Location"] == URL
+    payment.refresh_from_db()
+    assert payment.status == S.REFUNDED and payment.refunded_by == secretary

@@ -62,7 +62,16 @@ def test_replay_changes_nothing_the_second_time(client, payment):
     assert replay.count() == 1
 
 
-@pytest.mark.parametrize("change", [{"AMOUNT": "999.00"}, {"CURRENCY": "USD"}])
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"AMOUNT": "999.00"},
+        {"CURRENCY": "USD"},
+        {"AMOUNT": ""},
+        {"AMOUNT": "abc"},
+        {"CURRENCY": ""},
+    ],
+)
 def test_a_different_amount_or_currency_is_refused(client, payment, change):
     _url, params = sandbox_pay(payment)
     response = client.post(CALLBACK, _signed({**params, **change}))
@@ -175,3 +184,29 @@ def test_link_states(client, payment, monkeypatch):
     body = expired.content.decode()
     assert "Ce lien a expiré" in body and payment.point_of_sale.name in body
     assert payment.last_name not in body and payment.reference not in body
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"ORDERID": ""},
+        {"orderid": "x" * 5000, "SHASIGN": "zz"},
+        {"ORDERID": "00045_000061_2_1", "AMOUNT": "1e999999", "SHASIGN": "A"},
+    ],
+)
+def test_hostile_callbacks_never_fail(client, payment, params):
+    response = client.post(CALLBACK, params)
+    assert response.status_code in (400, 404)
+    assert Payment.objects.get(pk=payment.pk).status == Payment.Status.SENT
+
+
+def test_hostile_returns_never_fail(client, payment):
+    for path in (
+        "/paiement/retour/sandbox/accepte/",
+        "/paiement/retour/sandbox/accepte/?ORDERID=%00&AMOUNT=NaN",
+        "/paiement/retour/inconnu/accepte/?ORDERID=" + payment.reference,
+        "/paiement/lien/%00%01/",
+        "/paiement/lien/1.abc:def:ghi/",
+    ):
+        assert client.get(path).status_code in (400, 404), path

@@ -46,3 +46,10 @@ def test_order_form_expiry_is_shortened_by_an_operation_ending_before_the_delay(
     # A trade-in offer or a delivery report keeps the delay.
     expires = signature_expiry_for(purpose="livraison", vehicle=car, now=now)
     assert timezone.localdate(expires) == timezone.localdate(now) + timedelta(days=10)
+
+
+def test_demo_operations_are_idempotent():
+    from signatures.promotions.services import promotions_seed_demo
+
+    assert promotions_seed_demo() == 2
+    assert promotions_seed_demo() == 0

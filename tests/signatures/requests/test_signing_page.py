@@ -149,3 +149,45 @@ def test_staff_download_is_scoped_to_the_point_of_sale(client):
     assert client.get(url).status_code == 200
     client.force_login(UserFactory(group_type="vendeur"))
     assert client.get(url).status_code == 404
+
+
+def test_page_queries_do_not_grow_with_the_documents(client):
+    """The page never loads the PDFs' bytes and costs the same with 1 or 3 documents."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from signatures.requests.models import SignatureDocument
+    from tests.signatures.factories import pdf_bytes
+
+    def count(request):
+        url = _url(request)
+        client.get(url)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        assert not any("original_pdf" in q["sql"] for q in ctx.captured_queries)
+        return len(ctx)
+
+    drafts = [
+        services.DocumentDraft(SignatureDocument.Kind.ORDER_FORM, f"Doc {i}", pdf_bytes())
+        for i in range(3)
+    ]
+    one = count(make_request(send=False))
+    three = count(make_request(send=False, documents=drafts))
+    assert one == three <= 8
+
+
+def test_staff_audit_trail_page(client):
+    """X-5, S-6: the request's events with time, IP and user agent; the chain checked."""
+    from signatures.requests.models import SignatureEvent
+
+    request = make_request(send=False)
+    client.get(_url(request), HTTP_USER_AGENT="Mozilla/5.0 (iPhone) AuditTest")
+    url = reverse("signatures:request_detail", kwargs={"pk": request.pk})
+    client.force_login(UserFactory(group_type="vendeur", points_of_sale=[request.point_of_sale]))
+    html = client.get(url).content.decode()
+    assert "Piste d&#x27;audit intacte" in html or "Piste d'audit intacte" in html
+    assert "AuditTest" in html and "Lien ouvert" in html
+    SignatureEvent.objects.filter(request=request, kind="opened").update(message="Autre")
+    assert "altérée" in client.get(url).content.decode()
+    client.force_login(UserFactory(group_type="vendeur"))
+    assert client.get(url).status_code == 404

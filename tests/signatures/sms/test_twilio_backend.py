@@ -1,6 +1,11 @@
 """S-7: the Twilio adapter against a local fake server speaking Twilio's documented
 protocol (POST /2010-04-01/Accounts/{sid}/Messages.json, Basic auth, form body; 201 with
-``sid``; JSON errors ``{code, message, status}``): authentication, errors, retries."""
+``sid``; JSON errors ``{code, message, status}``): authentication, errors, retries.
+
+Protocol as documented in twilio/twilio-go ``rest/api/v2010/docs/AccountsMessagesApi.md``
+(CreateMessage: ``Post /2010-04-01/Accounts/{AccountSid}/Messages.json``, parameters
+``To``, ``From`` / ``MessagingServiceSid``, ``Body``) and Twilio's curl examples
+(``-u AccountSid:AuthToken``, answer ``{"sid": "SM…", "status": "accepted"|"queued"}``)."""
 
 import base64
 import json
