@@ -49,6 +49,11 @@ class TrackingNumberForm(forms.ModelForm):
         self.fields["source"].queryset = LeadSource.objects.select_related("category")
         self.fields["source"].empty_label = _("Source de l'opérateur")
         self.fields["tags"].queryset = LeadTag.objects.all()
+        # Inside the "Appels manqués" / "Appels connectés" fieldsets: short labels.
+        for kind in ("missed", "connected"):
+            self.fields[f"{kind}_creates_task"].label = _("Créer une tâche")
+            self.fields[f"{kind}_task_status"].label = _("Statut de la tâche")
+            self.fields[f"{kind}_task_state"].label = _("État de la tâche")
         self.fields["number"].required = self.instance.pk is None
         if self.instance.pk is not None:
             # The number and the point of sale stay: the calls and statistics keep them.

@@ -254,8 +254,7 @@ def _status_of(status) -> LeadStatus:
     return status_by_code(status or LeadStatus.NEW)
 
 
-@transaction.atomic
-def lead_task_create(
+def _task_create(
     *,
     point_of_sale,
     source: LeadSource | None = None,
@@ -330,13 +329,16 @@ def lead_task_create(
     return task
 
 
+lead_task_create = transaction.atomic(_task_create)
+
+
 def lead_task_intake(*, source: LeadSource, external_id: str, **fields) -> tuple[LeadTask, bool]:
     """``(task, created)``: the task of this source with this external id, created unless
     the source already sent it — also when two requests race (the unique constraint
     decides; the loser's savepoint rolls back and it reads the winner's task)."""
     try:
-        with transaction.atomic():
-            return lead_task_create(source=source, external_id=external_id, **fields), True
+        with transaction.atomic():  # a savepoint when called inside a transaction
+            return _task_create(source=source, external_id=external_id, **fields), True
     except IntegrityError:
         existing = LeadTask.objects.filter(source=source, external_id=external_id.strip()).first()
         if existing is None:

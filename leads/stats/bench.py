@@ -104,7 +104,7 @@ def _ensure_tasks(target: int, log) -> None:
             cursor.execute(f"ANALYZE {table}")
 
 
-def _measure(users, query: str, log) -> list[float]:
+def _measure(users, query: str, log, notes: list[str]) -> list[float]:
     medians = []
     for user in users:
         client = Client()
@@ -119,12 +119,8 @@ def _measure(users, query: str, log) -> list[float]:
                 f"{result['queries']} queries"
             )
             log(line)
-            medians_note = f"- {line}"
-            bench_notes.append(medians_note)
+            notes.append(f"- {line}")
     return medians
-
-
-bench_notes: list[str] = []
 
 
 def run(bench, *, scale: int, log) -> None:
@@ -140,12 +136,10 @@ def run(bench, *, scale: int, log) -> None:
     ]
     if not users:
         return
-    bench_notes.clear()
     today = timezone.localdate()
     quarter = f"date_from={(today - timedelta(days=89)).isoformat()}&date_to={today.isoformat()}"
-    default = _measure(users, "", log)  # the page as it opens: the last 30 days
-    worst = _measure(users, quarter, log)  # 90 days: every bench task
-    bench.notes.extend(bench_notes)
+    default = _measure(users, "", log, bench.notes)  # as it opens: the last 30 days
+    worst = _measure(users, quarter, log, bench.notes)  # 90 days: every bench task
     tasks = LeadTask.objects.count()
     bench.add(
         "lead_stats_median_ms",

@@ -69,8 +69,9 @@ def statistics(request: HttpRequest) -> HttpResponse:
         "views": VIEWS,
         "period": period,
         "period_label": _period_label(period, form),
-        **_context(view, period, form.point_of_sale_ids),
     }
+    with selectors.analytics():
+        context.update(_context(view, period, form.point_of_sale_ids))
     return render(request, "leads/statistics.html", context)
 
 
@@ -84,6 +85,15 @@ def statistics_export(request: HttpRequest, view: str) -> HttpResponse:
     pos_ids = form.point_of_sale_ids
     label = _period_label(period, form)
     buffer = io.BytesIO()
+    with selectors.analytics():
+        _export(view, period, pos_ids, label, buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    filename = f"statistiques-leads-{view}-{period.first:%Y%m%d}-{period.last:%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _export(view: str, period: Period, pos_ids, label: str, buffer) -> None:
     if view == "sources":
         categories, total = selectors.source_statistics(period=period, point_of_sale_ids=pos_ids)
         exports.write_sources_xlsx(categories, total, label, buffer)
@@ -93,7 +103,3 @@ def statistics_export(request: HttpRequest, view: str) -> HttpResponse:
     else:
         rows, total = selectors.transformation_statistics(period=period, point_of_sale_ids=pos_ids)
         exports.write_transformation_xlsx(rows, total, label, buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    filename = f"statistiques-leads-{view}-{period.first:%Y%m%d}-{period.last:%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response

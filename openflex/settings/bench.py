@@ -8,6 +8,10 @@ os.environ["DATABASE_URL"] = os.environ.get(
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/14")
 os.environ.setdefault("DJANGO_SECRET_KEY", "openflex-bench-secret-key-not-for-production")
 os.environ.setdefault("DJANGO_DEBUG", "0")
+# The demo's provider passphrases are stored encrypted (P-1): a bench-only Fernet key.
+os.environ.setdefault(
+    "OPENFLEX_FIELD_ENCRYPTION_KEY", "YmVuY2gta2V5LWZvci1vcGVuZmxleC1iZW5jaC11c2U="
+)
 
 from .base import *  # noqa: E402, F403
 

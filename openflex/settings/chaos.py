@@ -42,6 +42,10 @@ os.environ["DATABASE_URL"] = os.environ.get(
 os.environ["REDIS_URL"] = f"redis://127.0.0.1:{os.environ['CHAOS_REDIS_PORT']}/0"
 os.environ["OPENFLEX_VAR_DIR"] = os.path.join(os.environ["CHAOS_DIR"], "var")
 os.environ.setdefault("DJANGO_SECRET_KEY", "openflex-chaos-secret-key-not-for-production")
+# The demo's provider passphrases are stored encrypted (P-1): a chaos-only Fernet key.
+os.environ.setdefault(
+    "OPENFLEX_FIELD_ENCRYPTION_KEY", "Y2hhb3Mta2V5LWZvci1vcGVuZmxleC1jaGFvcy11c2U="
+)
 os.environ["DJANGO_DEBUG"] = "0"
 
 from .base import *  # noqa: E402

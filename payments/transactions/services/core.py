@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 import payments.transactions.services.emails as emails
+from opportunities.sales.models import Order
 from payments.signals import payment_status_changed
 from payments.transactions.models import Payment, PaymentEvent
 
@@ -137,8 +138,9 @@ def payment_transition(
     return previous
 
 
-# Orders whose deposit must not be kept (cancelled, refused, replaced by a new version).
-DEAD_ORDER_STATUSES = ("annulee", "refusee")
+# Orders whose deposit must not be kept (a replaced order's deposit counts for its new
+# version, see receivers).
+DEAD_ORDER_STATUSES = (Order.Status.CANCELLED, Order.Status.REFUSED)
 
 
 def _after_status(payment: Payment, previous: str) -> None:

@@ -15,6 +15,7 @@ from django_fsm import has_transition_perm
 
 import payments.transactions.services.emails as emails
 from openflex.core import tokens
+from opportunities.sales.models import Order, PaymentMethod
 from payments.transactions import rights
 from payments.transactions.models import Payment, PaymentEvent
 from payments.transactions.selectors import payment_configuration_for
@@ -27,7 +28,7 @@ from payments.transactions.services.core import (
     refused,
 )
 
-CARD = "carte"  # opportunities.sales.models.PaymentMethod.CARD (the sale side is not imported)
+CARD = PaymentMethod.CARD
 CONTACT_FIELDS = ("civility", "last_name", "first_name", "email")
 CONTACT_LABELS = {
     "civility": _("la civilité"),
@@ -261,7 +262,7 @@ def payment_retry(*, payment: Payment, by) -> Payment:
         - 1
     )
     _check_user(payment, by, "retry")
-    if payment.order_id and payment.order.status not in ("commandee", "a_livrer", "livree"):
+    if payment.order_id and payment.order.status not in Order.VALIDATED:
         raise refused(_("La commande n'est plus validée : pas de nouveau paiement."))
     new = _create(
         kind=payment.kind,

@@ -47,9 +47,7 @@ def test_missed_calls_table(client, seller, number):
     assert "1 appel" in html
 
 
-def test_connected_calls_table_with_summary_or_the_missing_summary_sentence(
-    client, seller, number
-):
+def test_connected_calls_table_with_summary_or_the_missing_summary_sentence(client, seller, number):
     CallFactory(tracking_number=number, answered=True, duration_seconds=61, summary="Essai samedi")
     CallFactory(tracking_number=number, answered=True, duration_seconds=5, summary="")
     client.force_login(seller)
@@ -202,3 +200,19 @@ def test_only_administrators_set_tracking_numbers(client, number, pos):
     client.force_login(UserFactory(group_type="directeur", points_of_sale=[pos]))
     assert client.get("/parametres/leads/numeros-traceurs/").status_code == 403
     assert client.get(f"/parametres/leads/numeros-traceurs/{number.pk}/").status_code == 403
+
+
+def test_tracking_numbers_pages_query_count_does_not_grow_with_rows(client, seller, number, pos):
+    """The numbers' list (one query for the figures) and a number's history."""
+    client.force_login(seller)
+
+    def more_numbers(n):
+        for _ in range(n):
+            CallFactory(tracking_number=TrackingNumberFactory(point_of_sale=pos))
+
+    assert_list_queries(client, "/leads/numeros-traceurs/", more_numbers, budget=8, partial=False)
+
+    def more_calls(n):
+        CallFactory.create_batch(n, tracking_number=number, answered=True, summary="")
+
+    assert_list_queries(client, f"/leads/numeros-traceurs/{number.pk}/", more_calls, budget=10)

@@ -61,9 +61,7 @@ def test_one_reminder_at_half_the_lifetime(pos):
     assert task.reminders_sent == 1 and task.next_reminder_at is None
 
 
-def test_two_reminders_at_one_and_two_thirds(
-    pos, mailoutbox, django_capture_on_commit_callbacks
-):
+def test_two_reminders_at_one_and_two_thirds(pos, mailoutbox, django_capture_on_commit_callbacks):
     lead_settings(pos, lifetime_minutes=90, reminders_enabled=True, reminder_count=2)
     user = seller(pos)
     task = make(pos, assigned_to=user)

@@ -136,7 +136,7 @@ def test_creation_at_another_point_of_sale_is_refused(client, seller):
 
 
 def test_take_the_task(client, seller, pos):
-    """"Prendre la tâche": allowed when nobody has it; refused when another user has it."""
+    """ "Prendre la tâche": allowed when nobody has it; refused when another user has it."""
     task = lead_task(pos)
     client.force_login(seller)
     page = client.get(reverse("leads:task_detail", args=[task.pk])).content.decode()

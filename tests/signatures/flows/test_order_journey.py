@@ -219,3 +219,56 @@ def test_a_promotion_ending_soon_on_the_vehicle_shortens_the_expiry(ready_order,
     order = sales.order_submit(order=ready_order, by=seller, signature_mode="electronique")
     expires = timezone.localtime(_request_of(order).expires_at).date()
     assert expires == today + timedelta(days=2)
+
+
+def test_an_order_with_a_trade_in_sends_its_estimate_and_the_chosen_annexes(
+    opportunity, car, seller
+):
+    """S-4, S-1: the order form and the trade-in estimate together, each with its own
+    boxes, then the annexes chosen in the settings."""
+    from decimal import Decimal
+
+    from opportunities.tradeins import services as tradeins
+    from signatures.models import SignatureSettings
+    from tests.accounts.factories import UserFactory
+
+    validator = UserFactory(
+        group_type="valideur-reprises",
+        points_of_sale=[opportunity.point_of_sale],
+        rights=["validate_tradeins"],
+    )
+    config = SignatureSettings.current()
+    config.annexes = ["contre_expertise"]
+    config.save(update_fields=["annexes"])
+    offer = sales.offer_create(opportunity=opportunity, vehicle=car, by=seller)
+    trade_in = tradeins.tradein_create(
+        opportunity=opportunity,
+        by=seller,
+        offer=offer,
+        kind="avec_commande",
+        brand="Renault",
+        model="Clio",
+        energy="essence",
+        vin="VF15RBJ0A12345678",
+        mileage=80000,
+        proposed_value=Decimal("5000.00"),
+    )
+    tradeins.tradein_validate(trade_in=trade_in, by=validator)
+    sales.offer_validate(offer=offer, by=seller)
+    order = sales.order_payment_update(
+        order=sales.order_create(offer=offer, by=seller),
+        by=seller,
+        balance_method="virement",
+        deposit_amount=Decimal("0.00"),
+        deposit_method="",
+        deposit_not_online=False,
+    )
+    order = sales.order_submit(order=order, by=seller, signature_mode="electronique")
+    documents = list(_request_of(order).documents.all())
+    assert [d.kind for d in documents] == [
+        SignatureDocument.Kind.ORDER_FORM,
+        SignatureDocument.Kind.TRADEIN_ESTIMATE,
+        SignatureDocument.Kind.ANNEX,
+    ]
+    assert all(bytes(d.original_pdf).startswith(b"%PDF") for d in documents)
+    assert documents[2].title.startswith("Contre-expertise")

@@ -186,3 +186,43 @@ def test_fail_is_refused_once_signed():
     assert services.signature_request_fail(request=request, error="late") is None
     request.refresh_from_db()
     assert request.status == S.SIGNED
+
+
+@pytest.mark.parametrize("final", ["refuse", "expire", "delete"])
+def test_final_statuses_refuse_every_transition(final):
+    """Each transition refused from a final status (S-2): resend, refuse, expire, delete."""
+    request = make_request(send=False)
+    seller = UserFactory(group_type="vendeur", points_of_sale=[request.point_of_sale])
+    if final == "refuse":
+        services.signature_request_refuse(request=request, client=CLIENT)
+    elif final == "expire":
+        services.signature_request_expire(request=request)
+    else:
+        services.signature_request_delete(request=request, by=seller)
+    with pytest.raises(ValidationError):
+        services.signature_request_resend(request=request, by=seller)
+    with pytest.raises(ValidationError):
+        services.signature_request_expire(request=request)
+    with pytest.raises(ValidationError):
+        services.signature_request_delete(request=request)
+    assert not services.signature_request_refuse(request=request, client=CLIENT).ok
+    assert not services.signature_code_send(request=request, client=CLIENT).ok
+    status = SignatureRequest.objects.get(pk=request.pk).status
+    assert status == {"refuse": S.REFUSED, "expire": S.EXPIRED, "delete": S.DELETED}[final]
+
+
+def test_staff_transitions_follow_the_permission():
+    """The buttons come from the transitions available to the user (rights.py)."""
+    request = make_request(send=False)
+    seller = UserFactory(group_type="vendeur", points_of_sale=[request.point_of_sale])
+    stranger = UserFactory(group_type="vendeur")
+
+    def buttons(user):  # the staff's buttons: the transitions that carry a ``custom``
+        return {
+            t.name
+            for t in request.get_available_user_status_transitions(user)
+            if t.custom.get("action")
+        }
+
+    assert buttons(seller) == {"resend", "delete_request"}
+    assert buttons(stranger) == set()
