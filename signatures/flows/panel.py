@@ -94,7 +94,12 @@ def _offer_context(request, offer) -> dict | None:
         "offer": offer,
         "signature_requests": signature_requests,
         "can_send": trade_in is not None and refusal is None,
-        "refusal": refusal if trade_in is not None and may_act else None,
+        # Why it cannot be sent, unless a request already says it (waiting).
+        "refusal": (
+            refusal
+            if trade_in is not None and may_act and not any(r.is_open for r in signature_requests)
+            else None
+        ),
     }
 
 

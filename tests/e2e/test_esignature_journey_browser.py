@@ -156,3 +156,44 @@ def test_from_the_order_to_a_sealed_pdf_signed_on_a_phone(browser, live_server, 
     small.get_by_role("button", name="Renvoyer le e-paiement").click()
     small.get_by_text("nouveau lien de e-paiement envoyé").wait_for()
     screenshot(small, "esign-journey-8-resent-375")
+
+
+def test_a_dry_trade_in_offer_waiting_for_its_signature_on_a_phone(browser, live_server):
+    """S-4 at 375 px: "Envoyer pour e-signature" on the offer of reprise, then "Dupliquer"
+    asks for the confirmation that the e-signature will be cancelled."""
+    from opportunities.tradeins import services as tradeins
+    from signatures.models import SignatureRequest as Request
+
+    manager, order = _ready_order()
+    validator = UserFactory(
+        group_type="valideur-reprises",
+        points_of_sale=[order.point_of_sale],
+        rights=["validate_tradeins"],
+    )
+    trade_in = tradeins.tradein_create(
+        opportunity=order.opportunity,
+        by=manager,
+        kind="seche",
+        brand="Renault",
+        model="Mégane",
+        energy="essence",
+        vin="VF1RFB00X63528417",
+        mileage=58400,
+        proposed_value=Decimal("11200.00"),
+    )
+    tradeins.tradein_validate(trade_in=trade_in, by=validator)
+    offer = tradeins.tradein_offer_create(trade_in=trade_in, by=manager)
+
+    page = _context(browser, PHONE).new_page()
+    login(page, live_server, manager.email, PASSWORD)
+    page.goto(f"{live_server.url}/offres/{offer.pk}/")
+    page.get_by_role("button", name="Envoyer pour e-signature").click()
+    page.get_by_text("l'offre attend la signature").wait_for()
+    assert Request.objects.filter(offer=offer, status=Request.Status.PENDING).exists()
+    page.get_by_text("Dupliquer…").click()
+    page.locator("details[open]").get_by_text("la e-signature sera annulée").wait_for()
+    assert page.evaluate(NO_OVERFLOW)
+    screenshot(page, "esign-tradein-offer-confirm-375")
+    page.get_by_role("button", name="Confirmer : Dupliquer").click()
+    page.wait_for_url(re.compile(r".*/offres/\d+/$"))
+    assert Request.objects.get(offer=offer).status == Request.Status.DELETED

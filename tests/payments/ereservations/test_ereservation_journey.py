@@ -214,3 +214,23 @@ def test_money_owed_back_releases_the_vehicle(client, ready, django_capture_on_c
     reservation = EReservation.objects.get(payment=payment)
     assert reservation.status == EReservation.Status.ENDED
     assert Vehicle.objects.get(pk=ready.pk).reservation_kind == ""
+
+
+def test_the_second_payer_s_return_page(client, ready, django_capture_on_commit_callbacks):
+    """The customer back from the provider's page (the return applies the result): the
+    page tells the second payer that the car is taken and the money will be refunded."""
+    from urllib.parse import urlsplit
+
+    first = _reserve(client, ready)
+    second = _reserve(client, ready, {**CONTACT, "email": "autre@example.test"})
+    _pay(client, first, django_capture_on_commit_callbacks)
+    url, _params = sandbox_pay(second, "pay")
+    parts = urlsplit(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.get(f"{parts.path}?{parts.query}")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "vient d'être réservé par un autre client" in html
+    assert "Merci, votre paiement est enregistré" not in html
+    second.refresh_from_db()
+    assert second.status == Payment.Status.TO_REFUND
