@@ -203,6 +203,7 @@ def _scan(bench, pos, log) -> None:
     user = User.objects.filter(is_active=True, points_of_sale=pos).order_by("pk").first()
     due_ids = _ensure_open_tasks(pos, user, log)
     now = timezone.now()
+    inbox.lead_reminders_scan(now=now)  # whatever else was due (demo tasks): not measured
     idle_started = time.perf_counter()
     inbox.lead_reminders_scan(now=now)
     idle = time.perf_counter() - idle_started

@@ -5,6 +5,9 @@ from openflex.core.views import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # The JSON API (django-ninja, Bearer keys, no session); first, so that its requests
+    # resolve without walking the pages' patterns.
+    path("api/", lead_api.urls),
     path("", include("openflex.home.urls")),
     path("", include("openflex.accounts.urls")),
     path("notifications/", include("openflex.notifications.urls")),
@@ -14,7 +17,6 @@ urlpatterns = [
     path("", include("payments.urls")),
     path("", include("signatures.urls")),
     path("", include("leads.urls")),
-    path("api/", lead_api.urls),  # the JSON API (django-ninja, Bearer keys, no session)
 ]
 
 # French error pages in the site's layout, with a way back (openflex/core/errors.py).

@@ -229,6 +229,7 @@ class Payment(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         indexes = [
             models.Index(fields=["status", "-created_at"], name="payment_status_created"),
             models.Index(fields=["-created_at", "-id"], name="payment_recent"),
+            models.Index(fields=["kind", "-created_at", "-id"], name="payment_kind_recent"),
             models.Index(fields=["created_at", "id"], name="payment_oldest"),
             models.Index(
                 fields=["point_of_sale", "status", "-created_at"], name="payment_pos_status"

@@ -54,4 +54,10 @@ class ResendForm(ContactForm):
     """A row of the S-8 list: the contact, and what to send again."""
 
     WHAT = [("esign", _("e-signature")), ("epay", _("e-paiement")), ("both", _("les deux"))]
-    what = forms.ChoiceField(choices=WHAT)
+    what = forms.ChoiceField(
+        choices=WHAT,
+        error_messages={
+            "required": _("Choisissez le lien à renvoyer."),
+            "invalid_choice": _("Choisissez le lien à renvoyer."),
+        },
+    )

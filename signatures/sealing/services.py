@@ -30,7 +30,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from django.db import transaction
+from django.db import connections, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -222,8 +222,15 @@ def _outside_event_loop(function, *args, **kwargs):
         asyncio.get_running_loop()
     except RuntimeError:
         return function(*args, **kwargs)
+
+    def in_worker():
+        try:
+            return function(*args, **kwargs)
+        finally:
+            connections.close_all()  # the worker thread's own connections
+
     with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(function, *args, **kwargs).result()
+        return pool.submit(in_worker).result()
 
 
 def pdf_seal(data: bytes, *, certificate: SigningCertificate, reason: str, location: str) -> bytes:

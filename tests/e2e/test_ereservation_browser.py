@@ -22,13 +22,14 @@ NO_OVERFLOW = "() => document.documentElement.scrollWidth <= window.innerWidth"
 
 
 def _open_vehicle() -> Vehicle:
-    return (
-        Vehicle.objects.filter(
-            point_of_sale__code=61, is_published=True, reservation_kind="", orders__isnull=True
-        )
-        .order_by("pk")
-        .first()
-    )
+    """A published vehicle of the demo that the public page offers to e-reserve."""
+    from payments.ereservations.services import ereservation_refusal
+
+    manager = User.objects.get(email="chef-des-ventes@demo.openflex.test")
+    candidates = Vehicle.objects.filter(
+        is_published=True, reservation_kind="", point_of_sale__in=manager.points_of_sale.all()
+    ).order_by("pk")
+    return next((v for v in candidates[:200] if ereservation_refusal(v) is None), None)
 
 
 def _reserve(browser, live_server, vehicle, viewport, name, email):

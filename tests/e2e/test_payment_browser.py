@@ -33,7 +33,9 @@ def _validated_card_order(seller, manager, pos):
         selling_price=Decimal("18500.00"),
     )
     opportunity = services.opportunity_create(
-        customer=CustomerFactory(point_of_sale=pos, last_name="Payeur", email="payeur@example.test"),
+        customer=CustomerFactory(
+            point_of_sale=pos, last_name="Payeur", email="payeur@example.test"
+        ),
         salesperson=seller,
         point_of_sale=pos,
         by=seller,

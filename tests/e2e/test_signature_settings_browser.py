@@ -9,7 +9,7 @@ from tests.accounts.factories import PASSWORD, EntityFactory, admin_user
 from tests.e2e.conftest import login, screenshot
 from tests.signatures.factories import make_request
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 NO_OVERFLOW = "() => document.documentElement.scrollWidth <= window.innerWidth"
 PAGES = [

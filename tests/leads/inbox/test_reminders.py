@@ -239,3 +239,20 @@ def test_two_workers_send_each_reminder_once():
     assert OutboundEmail.objects.filter(kind="lead_reminder").count() == 30
     assert not LeadTask.objects.filter(reminders_sent__gt=1).exists()
     assert inbox.lead_reminders_scan(now=at(31))["reminders"] == 0  # a restarted worker
+
+
+def test_nobody_to_remind_writes_the_history_only(pos):
+    lead_settings(pos, lifetime_minutes=60, reminders_enabled=True, reminder_count=1)
+    task = make(pos, tags=[tag("vn")])
+    assert scan(30)["reminders"] == 1
+    assert not OutboundEmail.objects.exists()
+    assert task.events.get(kind="reminder").message == "Rappel 1/1 envoyé à personne"
+
+
+def test_the_beat_task_runs_the_scan(pos):
+    from leads.inbox.tasks import lead_reminders_scan_task
+
+    lead_settings(pos, lifetime_minutes=60, reminders_enabled=False, reminder_count=1)
+    with frozen(at(0)):
+        lead_task(pos, received_at=at(-120))
+    assert lead_reminders_scan_task.delay().get() == {"reminders": 0, "neglected": 1}

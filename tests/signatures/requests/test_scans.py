@@ -92,7 +92,7 @@ def test_an_en_erreur_request_expires_too(schedule):
     assert services.signature_requests_expire_due(now=request.expires_at) == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_workers_send_one_reminder(schedule):
     """Two scans at the same moment in two connections: one reminder."""
     t0 = local_days_ago(0)
