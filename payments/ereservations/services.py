@@ -354,6 +354,11 @@ def ereservation_follow_order(*, order, from_status: str, to_status: str) -> Non
     vehicle when it is validated; owe the money back when the taking-over order is
     cancelled."""
     if to_status in VALIDATED_ORDER_STATUSES and from_status not in VALIDATED_ORDER_STATUSES:
+        if order.replaces_id:
+            # A new version of the taking-over order carries the e-reservation on.
+            EReservation.objects.filter(
+                order_id=order.replaces_id, status=EReservation.Status.ORDERED
+            ).update(order=order)
         if not EReservation.objects.filter(
             vehicle_id=order.vehicle_id, status=EReservation.Status.ACTIVE
         ).exists():

@@ -199,6 +199,10 @@ def test_a_validated_order_takes_the_e_reservation_over_or_ends_it(
         assert reservation.status == EReservation.Status.ORDERED
         assert reservation.order_id == order.pk
         assert payment.status == Payment.Status.PAID
+        # The taking-over order cancelled: the e-reservation's money is owed back.
+        sales.order_cancel(order=order, by=manager, reason="Le client renonce")
+        payment.refresh_from_db()
+        assert payment.status == Payment.Status.TO_REFUND
     else:
         assert reservation.status == EReservation.Status.ENDED
         assert payment.status == Payment.Status.TO_REFUND
@@ -234,3 +238,28 @@ def test_the_second_payer_s_return_page(client, ready, django_capture_on_commit_
     assert "Merci, votre paiement est enregistré" not in html
     second.refresh_from_db()
     assert second.status == Payment.Status.TO_REFUND
+
+
+def test_a_new_version_of_the_taking_over_order_carries_it_on(
+    client, ready, pos, seller, manager, django_capture_on_commit_callbacks
+):
+    from opportunities.sales.models import Order
+    from tests.opportunities.sales.journey import reach
+
+    payment = _pay(client, _reserve(client, ready), django_capture_on_commit_callbacks)
+    order = _order_for(pos, seller, ready, CONTACT["email"])
+    order = sales.order_payment_update(
+        order=order,
+        by=seller,
+        balance_method="virement",
+        deposit_amount=0,
+        deposit_method="",
+        deposit_not_online=True,
+    )
+    order = reach(order, Order.Status.REPLACED, seller=seller, manager=manager)
+    new = Order.objects.get(replaces=order)
+    assert new.status == Order.Status.ORDERED
+    assert EReservation.objects.get(payment=payment).order_id == new.pk
+    sales.order_cancel(order=new, by=manager, reason="Le client renonce")
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.TO_REFUND
