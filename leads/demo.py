@@ -159,7 +159,7 @@ def seed(*, scale: int = 0, log=print) -> None:
             message=rng.choice(MESSAGES),
             first_name=first,
             last_name=last,
-            email=f"{first.lower()}.{last.lower()}{i}@exemple.fr".replace("é", "e"),
+            email=f"{first.lower()}.{last.lower()}{i}@exemple.org".replace("é", "e"),
             mobile=_mobile(rng),
         )
         created += 1

@@ -262,7 +262,7 @@ def test_a_hidden_caller_creates_a_task_named_numero_masque(api, number):
     assert LeadTask.objects.count() == 2
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_same_call_posted_twice_at_once_records_it_once():
     """Two concurrent posts of one call id (real connections): one call, one task; both
     answers carry the same ids (the unique constraint and the number's lock decide)."""

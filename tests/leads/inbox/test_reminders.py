@@ -207,7 +207,7 @@ def test_past_the_lifetime_the_task_is_neglected(pos):
     assert task.events.filter(kind="neglected").count() == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_workers_send_each_reminder_once():
     """X-1: two scans at once on two connections (skip_locked): one email per reminder."""
     inbox.lead_reference_ensure()

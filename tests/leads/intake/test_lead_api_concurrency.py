@@ -44,7 +44,7 @@ def _race(key: str, external_id: str) -> tuple[list, list]:
     return answers, errors
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_same_external_id_posted_concurrently_is_one_task():
     lead_reference_ensure()
     source = LeadSourceFactory(default_point_of_sale=PointOfSaleFactory())
