@@ -25,7 +25,7 @@ from tests.opportunities.factories import CustomerFactory
 from tests.payments.factories import PaymentConfigurationFactory
 from tests.vehicles.factories import VehicleFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1366, "height": 900}
