@@ -20,6 +20,7 @@ import time
 import uuid
 from datetime import timedelta
 from pathlib import Path
+from unittest import mock
 
 from django.conf import settings
 from django.db import connection
@@ -212,9 +213,13 @@ def _scan(bench, pos, log) -> None:
         next_reminder_at=now - timedelta(minutes=1),
         reminders_sent=0,
     )
-    started = time.perf_counter()
-    result = inbox.lead_reminders_scan(now=now)
-    seconds = time.perf_counter() - started
+    # The scan's own work: claim, history lines, emails recorded in the outbox. Their
+    # delivery is the worker's job (the bench runs Celery eagerly, which would deliver
+    # each email inside the measurement): hand-over to the broker is left out here.
+    with mock.patch("openflex.outbox.services.effect_dispatch", lambda *, key: True):
+        started = time.perf_counter()
+        result = inbox.lead_reminders_scan(now=now)
+        seconds = time.perf_counter() - started
     LeadTask.objects.filter(pk__in=due_ids).update(
         next_reminder_at=now + timedelta(days=300), reminders_sent=0
     )
@@ -227,7 +232,7 @@ def _scan(bench, pos, log) -> None:
         seconds,
         "s",
         note=f"one scan, {OPEN_TASKS} open tasks of which {result['reminders']} due "
-        f"(emails queued through the outbox, history lines); idle scan (nothing due) "
+        f"(emails recorded in the outbox, not delivered; history lines); idle scan (nothing due) "
         f"{idle * 1000:.0f} ms",
     )
 

@@ -65,9 +65,10 @@ def test_link_for_another_purpose_or_tampered_is_invalid():
     other = link_token_read(purpose="signatures.sign", token=token, max_age=timedelta(days=1))
     assert other.state == "invalid" and other.pk is None
     tampered = token.replace("12.", "13.", 1)
-    assert link_token_read(
-        purpose="payments.pay", token=tampered, max_age=timedelta(days=1)
-    ).state == "invalid"
+    assert (
+        link_token_read(purpose="payments.pay", token=tampered, max_age=timedelta(days=1)).state
+        == "invalid"
+    )
 
 
 def test_expired_link_is_told_apart(monkeypatch):
