@@ -18,8 +18,11 @@ BEFORE = [("vehicles", "0005_monthly_payment")]
 
 
 def latest():
-    """Back to the latest migration (later ones add columns the factories write)."""
-    return MigrationExecutor(connection).loader.graph.leaf_nodes("vehicles")
+    """Back to the latest migration of every app: later vehicles migrations add columns
+    the factories write, and going back to 0005 also unapplied the apps that depend on
+    the vehicles (payments, signatures, leads), whose rows the serialized rollback
+    restores afterwards."""
+    return MigrationExecutor(connection).loader.graph.leaf_nodes()
 
 
 def migrate(targets):
