@@ -20,9 +20,12 @@ def _actions(payment, user) -> list[dict]:
     """The buttons of a card: the transitions open to this user (rights are cached on the
     user, the payment is loaded: no query)."""
     found = []
-    for transition in payment.get_available_user_status_transitions(user):
+    # The card's actions only: their rights are checked, not those of every transition.
+    for transition in payment.get_available_status_transitions():
         name = transition.custom.get("action")
-        if name in LIST_ACTIONS and name not in {a["name"] for a in found}:
+        if name not in LIST_ACTIONS or not transition.has_perm(payment, user):
+            continue
+        if name not in {a["name"] for a in found}:
             label = LIST_LABELS.get(name) or transition.custom.get("label", name)
             found.append({"name": name, "label": label, "tone": transition.custom.get("tone")})
     return found
