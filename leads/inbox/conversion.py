@@ -123,7 +123,7 @@ def lead_task_convert(
     task.opportunity = opportunity
     task.converted_at = now
     previous = task.status
-    task.status = status_by_code(LeadStatus.CONVERTED)
+    task.move_to_status(status_by_code(LeadStatus.CONVERTED))
     fields = ["opportunity", "converted_at", "status", *_acted(task, by, now)]
     if task.assigned_to_id is None:
         task.assigned_to = by

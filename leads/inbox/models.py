@@ -8,6 +8,7 @@ appointment — both pause the reminders (``services.task_is_handled``).
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -304,6 +305,15 @@ class LeadTask(FSMModelMixin, models.Model):
     )
     def reopen(self) -> None:
         pass
+
+    def move_to_status(self, status: "LeadStatus") -> None:
+        """The one place the status changes. The statuses are an editable list (L-1), not a
+        fixed graph, so this is not an FSM transition: any active status may follow any
+        other; ``lead_task_status_change`` and the conversion call it, then save and
+        record the history line."""
+        if not status.is_active:
+            raise ValidationError({"status": _("Ce statut n'est plus proposé.")})
+        self.status = status
 
 
 class LeadTaskEvent(models.Model):

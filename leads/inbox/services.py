@@ -407,11 +407,9 @@ def lead_task_status_change(*, task: LeadTask, by, status: LeadStatus) -> LeadTa
     _check_may_act(task, by)
     if status.pk == task.status_id:
         return task
-    if not status.is_active:
-        raise ValidationError({"status": _("Ce statut n'est plus proposé.")})
     previous = task.status
     now = timezone.now()
-    task.status = status
+    task.move_to_status(status)
     fields = ["status", *_acted(task, by, now), *_timers_refresh(task, now)]
     task.save(update_fields=fields)
     lead_task_event_record(

@@ -292,3 +292,20 @@ def test_administrators_add_tags_and_statuses(client):
     assert LeadStatus.objects.get(code="nouveau").is_active
     client.force_login(UserFactory(group_type="directeur"))
     assert client.get(url).status_code == 403
+
+
+def test_a_status_withdrawn_from_the_list_is_refused_and_changes_nothing(seller, pos):
+    """L-1: the statuses are an editable list; one that is no longer offered cannot be
+    given to a task (``LeadTask.move_to_status``, the one place the status changes)."""
+    from django.core.exceptions import ValidationError
+
+    task = lead_task(pos)
+    before = task.status_id
+    withdrawn = LeadStatus.objects.get(code="suivi")
+    LeadStatus.objects.filter(pk=withdrawn.pk).update(is_active=False)
+    withdrawn.refresh_from_db()
+    with pytest.raises(ValidationError):
+        inbox.lead_task_status_change(task=task, by=seller, status=withdrawn)
+    task.refresh_from_db()
+    assert task.status_id == before
+    assert not task.events.filter(kind="status").exists()
